@@ -1,0 +1,13 @@
+// npm run bench [-- --quick]: every benchmark, each comparing ways side by side in one run.
+import { mkdir, writeFile } from 'node:fs/promises'
+import { benchTinyModel } from './tiny-model.ts'
+
+const quick = process.argv.includes('--quick')
+const results = [await benchTinyModel({ repetitions: quick ? 3 : 7 })]
+
+for (const result of results) console.log(`\n## ${result.name}\n\n${result.markdown}\n`)
+const dir = new URL('./results/', import.meta.url)
+await mkdir(dir, { recursive: true })
+await writeFile(new URL('latest.json', dir), JSON.stringify({ date: new Date().toISOString(), quick, results }, null, 2))
+await writeFile(new URL('latest.md', dir), results.map((r) => `## ${r.name}\n\n${r.markdown}\n`).join('\n'))
+console.log('wrote bench/results/latest.json and latest.md')
