@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest'
+import { assistantPrefix, chatRequestSchema, effectiveMaxTokens } from './chat-request.ts'
+
+const base = { model: 'grok-2-tiny', messages: [{ role: 'user', content: 'Hi' }] }
+
+function parse(extra: Record<string, unknown>) {
+  return chatRequestSchema.safeParse({ ...base, ...extra })
+}
+
+describe('chatRequestSchema', () => {
+  it('accepts the smallest request', () => {
+    expect(chatRequestSchema.parse(base)).toEqual(base)
+  })
+
+  it('accepts every role and both content forms', () => {
+    const messages = [
+      { role: 'system', content: 'Be brief.', name: 'policy' },
+      { role: 'developer', content: [{ type: 'text', text: 'Use metric units.' }] },
+      { role: 'user', content: [{ type: 'text', text: 'Weather?' }, { type: 'text', text: ' In Paris.' }], name: 'ana' },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'weather', arguments: '{"city":"Paris"}' } }],
+      },
+      { role: 'tool', tool_call_id: 'call_1', content: '{"c":18}' },
+      { role: 'assistant', content: [{ type: 'text', text: '18 °C' }] },
+    ]
+    expect(parse({ messages }).success).toBe(true)
+  })
+
+  it('accepts every sampling and output option', () => {
+    const result = parse({
+      stream: true,
+      stream_options: { include_usage: true },
+      max_tokens: 100,
+      max_completion_tokens: 50,
+      temperature: 2,
+      top_p: 1,
+      stop: ['\n', 'END', 'User:', '###'],
+      seed: -7,
+      n: 1,
+      logit_bias: { '50256': -100, '13': 100 },
+      user: 'u-1',
+      frequency_penalty: -2,
+      presence_penalty: 2,
+    })
+    expect(result.success).toBe(true)
+    expect(parse({ stop: 'END', temperature: 0 }).success).toBe(true)
+  })
+
+  it('accepts null where OpenAI types allow null', () => {
+    const nulls = Object.fromEntries(
+      ['stream', 'stream_options', 'max_tokens', 'max_completion_tokens', 'temperature', 'top_p', 'stop', 'seed', 'n',
+        'logit_bias', 'frequency_penalty', 'presence_penalty'].map((key) => [key, null]),
+    )
+    expect(parse(nulls).success).toBe(true)
+  })
+
+  it('accepts each response format', () => {
+    for (const response_format of [
+      { type: 'text' },
+      { type: 'json_object' },
+      { type: 'json_schema', json_schema: { name: 'answer', strict: true, schema: { type: 'object', properties: {} } } },
+      { type: 'json_schema', json_schema: { name: 'bare' } },
+    ]) {
+      expect(parse({ response_format }).success, JSON.stringify(response_format)).toBe(true)
+    }
+  })
+
+  it('accepts function tools and every tool choice', () => {
+    const tools = [{ type: 'function', function: { name: 'weather', description: 'd', parameters: { type: 'object' }, strict: null } }]
+    for (const tool_choice of ['none', 'auto', 'required', { type: 'function', function: { name: 'weather' } }]) {
+      expect(parse({ tools, tool_choice }).success).toBe(true)
+    }
+  })
+
+  it('strips fields it does not know, at every level', () => {
+    const parsed = chatRequestSchema.parse({
+      ...base,
+      messages: [{ role: 'user', content: 'Hi', cache_control: { type: 'ephemeral' } }],
+      parallel_tool_calls: true,
+      metadata: { a: 'b' },
+      stream_options: { include_usage: true, include_obfuscation: false },
+    })
+    expect(parsed).toEqual({ ...base, stream_options: { include_usage: true } })
+  })
+
+  it('accepts an assistant prefix as the last message', () => {
+    const messages = [...base.messages, { role: 'assistant', content: 'Once upon', prefix: true }]
+    const parsed = chatRequestSchema.parse({ ...base, messages })
+    expect(assistantPrefix(parsed)).toBe('Once upon')
+    expect(assistantPrefix(chatRequestSchema.parse(base))).toBeUndefined()
+  })
+
+  it('rejects what Tandem does not serve', () => {
+    expect(parse({ n: 2 }).success).toBe(false)
+    expect(parse({ tools: [{ type: 'custom', custom: { name: 'x' } }] }).success).toBe(false)
+    expect(parse({ messages: [{ role: 'user', content: [{ type: 'input_audio', input_audio: {} }] }] }).success).toBe(false)
+    expect(parse({ messages: [{ role: 'function', name: 'f', content: 'x' }] }).success).toBe(false)
+  })
+})
+
+describe('effectiveMaxTokens', () => {
+  it('prefers max_completion_tokens, then max_tokens, else none', () => {
+    expect(effectiveMaxTokens({ max_completion_tokens: 5, max_tokens: 9 })).toBe(5)
+    expect(effectiveMaxTokens({ max_completion_tokens: null, max_tokens: 9 })).toBe(9)
+    expect(effectiveMaxTokens({})).toBeUndefined()
+    expect(effectiveMaxTokens({ max_tokens: null })).toBeUndefined()
+  })
+})

@@ -1,0 +1,62 @@
+export { chatMessageSchema, contentText, textContentSchema, textPartSchema } from './chat-message.ts'
+export type { ChatMessage, ChatRole, TextContent, TextPart } from './chat-message.ts'
+
+export { assistantPrefix, chatRequestSchema, effectiveMaxTokens } from './chat-request.ts'
+export type { ChatRequest, ChatRequestInput } from './chat-request.ts'
+
+export { functionToolSchema, toolCallSchema, toolChoiceSchema } from './chat-tools.ts'
+export type { FunctionTool, ToolCall, ToolChoice } from './chat-tools.ts'
+
+export { responseFormatSchema } from './response-format.ts'
+export type { ResponseFormat } from './response-format.ts'
+
+export {
+  chatCompletionChunkSchema,
+  chatCompletionSchema,
+  finishReasonSchema,
+  logprobsSchema,
+  tandemRouteSchema,
+  usageSchema,
+} from './chat-response.ts'
+export type { ChatCompletion, ChatCompletionChunk, FinishReason, TandemRoute, Usage } from './chat-response.ts'
+
+export { modelListSchema, modelSchema } from './models-list.ts'
+export type { Model, ModelList } from './models-list.ts'
+
+export {
+  codeForStatus,
+  codeFromWire,
+  httpStatusFor,
+  isRetryableCode,
+  isTandemErrorCode,
+  openAiErrorTypeFor,
+  tandemErrorCodes,
+} from './error-codes.ts'
+export type { TandemErrorCode } from './error-codes.ts'
+
+export { errorEnvelopeSchema, errorFromJson, TandemError, toTandemError } from './errors.ts'
+export type { ErrorEnvelope, TandemErrorEnvelope, TandemErrorOptions } from './errors.ts'
+
+export { formatPath } from './format-path.ts'
+export { parseChatRequest, parseWith } from './validate.ts'
+export type { ParseResult } from './validate.ts'
+
+export type { ChatStreamPart } from './chat-stream-part.ts'
+
+export {
+  createSseEncoderStream,
+  encodeChatPart,
+  encodeChatStream,
+  formatSseEvent,
+  SSE_DONE,
+  SSE_PING,
+} from './sse-encoder.ts'
+export type { EncodeChatStreamOptions } from './sse-encoder.ts'
+
+export { decodeSse, sseEvents } from './sse-decoder.ts'
+export { createLineSplitter } from './sse-line-splitter.ts'
+export { createSseEventParser } from './sse-event-parser.ts'
+export type { SseEvent } from './sse-event-parser.ts'
+export { createUtf8DecoderStream } from './utf8-decoder-stream.ts'
+export { iterateStream } from './stream-iterator.ts'
+export { createChatPartDecoder, decodeChatStream } from './chat-stream-decoder.ts'

@@ -1,0 +1,17 @@
+import { createLineSplitter } from './sse-line-splitter.ts'
+import { createSseEventParser, type SseEvent } from './sse-event-parser.ts'
+import { iterateStream } from './stream-iterator.ts'
+import { createUtf8DecoderStream } from './utf8-decoder-stream.ts'
+
+/** Bytes → text → lines → events. Correct for any split of the bytes. */
+export function decodeSse(body: ReadableStream<Uint8Array>): ReadableStream<SseEvent> {
+  return body
+    .pipeThrough(createUtf8DecoderStream())
+    .pipeThrough(createLineSplitter())
+    .pipeThrough(createSseEventParser())
+}
+
+/** The events of an SSE body; leaving the loop early cancels the body. */
+export function sseEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<SseEvent, void, undefined> {
+  return iterateStream(decodeSse(body))
+}
