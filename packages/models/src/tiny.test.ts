@@ -23,7 +23,9 @@ describe('buildTinyGrok2', () => {
     const path = join(dir, 'tiny.gguf')
     const bytes = writeGguf(buildTinyGrok2())
     await writeFile(path, bytes)
-    const { metadata, tensorInfos } = await gguf(path, { allowLocalFile: true })
+    const parsed = await gguf(path, { allowLocalFile: true })
+    const { tensorInfos } = parsed
+    const metadata = parsed.metadata as Record<string, unknown>
     expect(metadata['general.architecture']).toBe('grok')
     expect(metadata).toMatchObject({
       'grok.block_count': 4,
