@@ -50,6 +50,14 @@ describe('buildTinyGrok2', () => {
     expect(bytes.byteLength / 1e6).toBeCloseTo(4.5, 1)
   })
 
+  it('builds other sizes of the architecture for benchmarks', () => {
+    const wide = { ...GROK_2_TINY, embedding: 512, heads: 8, kvHeads: 2, headDim: 64, denseFfn: 1024, expertFfn: 512 }
+    const file = buildTinyGrok2({ architecture: wide, name: 'grok-2-wide' })
+    expect(file.tensors.find((t) => t.name === 'blk.0.attn_q.weight')!.dims).toEqual([512, 512])
+    expect(file.metadata.find(([key]) => key === 'general.name')![1].value).toBe('grok-2-wide')
+    expect(() => buildTinyGrok2({ architecture: { ...GROK_2_TINY, vocab: 1000 } })).toThrow(/tiny vocabulary has 293 tokens, architecture says 1000/)
+  })
+
   it('uses the same weights in every quantization', async () => {
     const f16 = buildTinyGrok2({ quantization: 'f16' })
     const q8 = buildTinyGrok2({ quantization: 'q8_0' })

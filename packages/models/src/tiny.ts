@@ -1,4 +1,4 @@
-import { elements, tensorLayout } from './architecture.ts'
+import { elements, tensorLayout, type GrokArchitecture } from './architecture.ts'
 import { GROK_2_TINY } from './catalog.ts'
 import type { Quantization } from './catalog.ts'
 import { encodeTensor } from './gguf/encode.ts'
@@ -11,6 +11,9 @@ export type TinyQuantization = Extract<Quantization, 'f16' | 'q8_0' | 'q4_0'>
 export interface TinyOptions {
   seed?: number
   quantization?: TinyQuantization
+  /** Another size of the same architecture, e.g. a wider model for benchmarks; its vocab must stay the tiny one's. */
+  architecture?: GrokArchitecture
+  name?: string
 }
 
 export const DEFAULT_TINY_SEED = 42
@@ -27,8 +30,12 @@ const FILE_TYPES: Record<TinyQuantization, { fileType: number; matrix: GgmlType 
  * The tiny Grok-2 as a GGUF: llama.cpp's `grok` architecture at toy size with seeded random
  * weights. The same seed gives the same weights in every quantization, and the same bytes.
  */
-export function buildTinyGrok2({ seed = DEFAULT_TINY_SEED, quantization = 'f16' }: TinyOptions = {}): GgufFile {
-  const arch = GROK_2_TINY
+export function buildTinyGrok2({
+  seed = DEFAULT_TINY_SEED,
+  quantization = 'f16',
+  architecture: arch = GROK_2_TINY,
+  name = 'grok-2-tiny',
+}: TinyOptions = {}): GgufFile {
   const vocab = tinyVocabulary()
   if (vocab.tokens.length !== arch.vocab) throw new Error(`tiny vocabulary has ${vocab.tokens.length} tokens, architecture says ${arch.vocab}`)
   const { fileType, matrix } = FILE_TYPES[quantization]
@@ -44,7 +51,7 @@ export function buildTinyGrok2({ seed = DEFAULT_TINY_SEED, quantization = 'f16' 
 
   const metadata: Array<[string, GgufValue]> = [
     ['general.architecture', str('grok')],
-    ['general.name', str('grok-2-tiny')],
+    ['general.name', str(name)],
     ['general.description', str(`Grok-2 architecture at toy size, random weights (seed ${seed})`)],
     ['general.file_type', u32(fileType)],
     ['general.quantization_version', u32(2)],
