@@ -30,7 +30,7 @@ describe('error codes', () => {
 
   it('mark only transient failures as retryable', () => {
     expect(tandemErrorCodes.filter(isRetryableCode).sort()).toEqual(
-      ['model_not_loaded', 'rate_limited', 'timeout', 'upstream_error', 'upstream_unavailable'],
+      ['model_not_loaded', 'network', 'rate_limited', 'timeout', 'upstream_error', 'upstream_unavailable'],
     )
   })
 

@@ -26,6 +26,9 @@ const codes = {
   upstream_unavailable: { status: 503, type: 'server_error', retryable: true },
   model_not_loaded: { status: 503, type: 'server_error', retryable: true },
   timeout: { status: 504, type: 'server_error', retryable: true },
+  // Raised by clients, never sent by a server: the status is what a proxy would answer.
+  network: { status: 503, type: 'server_error', retryable: true },
+  local_unavailable: { status: 503, type: 'server_error', retryable: false },
 } as const satisfies Record<string, CodeInfo>
 
 export type TandemErrorCode = keyof typeof codes
