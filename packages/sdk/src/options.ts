@@ -1,0 +1,24 @@
+import { z } from 'zod'
+
+const fn = <T>(what: string) => z.custom<T>((value) => typeof value === 'function', `expected ${what}`)
+
+const baseURL = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL such as https://edge.example.com/v1' })
+
+export const tandemOptionsSchema = z.object({
+  /** A catalog model id (`grok-2`, `grok-2-tiny`) or any model the gateway serves. */
+  model: z.string().min(1).default('grok-2-tiny'),
+  remote: z
+    .union([
+      z.object({ baseURL, apiKey: z.string().min(1) }),
+      z.object({ baseURL, getToken: fn<(options: { refresh: boolean }) => string | Promise<string>>('a function returning a token') }),
+    ], { error: 'expected { baseURL, apiKey } or { baseURL, getToken }' })
+    .optional(),
+  route: z.enum(['prefer-local', 'local-only', 'prefer-remote', 'remote-only']).default('prefer-local'),
+  /** Context the planner sizes memory for. */
+  contextLength: z.number().int().positive().default(4096),
+  maxRetries: z.number().int().min(0).max(5).default(2),
+  fetch: fn<typeof fetch>('a fetch function').optional(),
+})
+
+export type TandemOptions = z.input<typeof tandemOptionsSchema>
+export type ResolvedOptions = z.output<typeof tandemOptionsSchema>

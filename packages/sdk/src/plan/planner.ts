@@ -1,0 +1,179 @@
+import { BITS_PER_WEIGHT, elements, estimateMemory, tensorLayout, type ModelDescriptor, type ModelVariant } from '@tandem/models'
+import type { DeviceProfile } from './device.ts'
+import { formatBytes } from './format-bytes.ts'
+
+export type RouteMode = 'prefer-local' | 'local-only' | 'prefer-remote' | 'remote-only'
+export type Backend = 'webgpu' | 'wasm'
+
+export interface PlanInput {
+  device: DeviceProfile
+  /** The catalog's descriptor; undefined for a model the catalog does not know, which only a server can serve. */
+  model: ModelDescriptor | undefined
+  modelId: string
+  mode: RouteMode
+  contextLength: number
+  hasRemote: boolean
+  hasLocalRuntime: boolean
+  cachedVariants: readonly string[]
+}
+
+export interface Candidate {
+  variant: string
+  backend: Backend | null
+  memoryBytes: number
+  /** What must still be downloaded: 0 when cached. */
+  downloadBytes: number
+  cached: boolean
+  fits: boolean
+  reason: string
+}
+
+export interface Plan {
+  route: 'local' | 'remote' | 'none'
+  local?: { variant: string; backend: Backend; cached: boolean }
+  /** Why, in words a person understands, with numbers. */
+  reasons: string[]
+  candidates: Candidate[]
+}
+
+/** A tab can count on about half of what the device reports; the rest is the OS, the browser, other tabs. */
+const MEMORY_SHARE = 0.5
+/** What to assume where `navigator.deviceMemory` is not exposed (Firefox, Safari). */
+const ASSUMED_MEMORY_GIB = 4
+/** The largest wasm64 memory Chromium allows. */
+const WASM_MEMORY_CAP = 16 * 2 ** 30
+
+/** Full precision belongs on servers; the device gets quantized variants. */
+const isLocalVariant = (v: ModelVariant) => v.quantization !== 'bf16' && v.quantization !== 'f16'
+
+/**
+ * Picks the route for one model on one device, and says why. Pure: the device profile,
+ * what is cached and what is configured come in; nothing is probed or downloaded here.
+ */
+export function planRoute(input: PlanInput): Plan {
+  const { device, model, modelId, mode } = input
+  const reasons: string[] = []
+  const remote = remoteAvailability(input)
+  const environment = localEnvironment(input)
+
+  const candidates = (model?.variants ?? []).filter(isLocalVariant).map((variant) => assess(input, model!, variant, environment))
+  const fitting = candidates.filter((c) => c.fits)
+  const chosen = fitting.find((c) => c.cached) ?? [...fitting].sort((a, b) => b.memoryBytes - a.memoryBytes)[0]
+
+  const explainLocal = () => {
+    if (environment.problem) reasons.push(environment.problem)
+    else if (chosen) reasons.push(chosen.reason)
+    else {
+      const smallest = [...candidates].sort((a, b) => a.memoryBytes - b.memoryBytes)[0]
+      reasons.push(smallest ? smallest.reason : `the catalog has no build of ${modelId} for devices`)
+    }
+  }
+  const local = (): Plan => {
+    explainLocal()
+    if (!device.online) reasons.push('offline, and the model is cached: local')
+    return { route: 'local', local: { variant: chosen!.variant, backend: chosen!.backend!, cached: chosen!.cached }, reasons, candidates }
+  }
+  const toRemote = (): Plan => {
+    reasons.push(`remote: the gateway serves ${modelId}`)
+    return { route: 'remote', reasons, candidates }
+  }
+  const none = (why?: string): Plan => {
+    if (why) reasons.push(why)
+    return { route: 'none', reasons, candidates }
+  }
+  const canRunLocally = !environment.problem && chosen !== undefined
+
+  switch (mode) {
+    case 'remote-only':
+      reasons.push('route mode is remote-only')
+      return remote.problem ? none(remote.problem) : toRemote()
+    case 'local-only':
+      reasons.push('route mode is local-only')
+      if (canRunLocally) return local()
+      explainLocal()
+      return none()
+    case 'prefer-local':
+      if (canRunLocally) return local()
+      explainLocal()
+      return remote.problem ? none(remote.problem) : toRemote()
+    case 'prefer-remote':
+      if (!remote.problem) return toRemote()
+      reasons.push(remote.problem)
+      if (canRunLocally) return local()
+      explainLocal()
+      return none()
+  }
+}
+
+function remoteAvailability({ hasRemote, device }: PlanInput): { problem?: string } {
+  if (!hasRemote) return { problem: 'no remote configured (options.remote)' }
+  if (!device.online) return { problem: 'offline: the gateway cannot be reached' }
+  return {}
+}
+
+interface LocalEnvironment {
+  problem?: string
+  backend?: Backend
+  /** Why this backend, when it is a fallback. */
+  note?: string
+}
+
+function localEnvironment({ hasLocalRuntime, device }: PlanInput): LocalEnvironment {
+  if (!hasLocalRuntime) return { problem: 'no local runtime configured (options.local)' }
+  if (!device.canStartWorker) return { problem: 'this runtime cannot start a Web Worker, so the model cannot run here' }
+  if (!device.jspi || !device.memory64) {
+    const missing = [!device.jspi && 'JSPI', !device.memory64 && 'Memory64'].filter(Boolean).join(' and ')
+    return { problem: `this browser lacks WebAssembly ${missing}, which the local engine needs` }
+  }
+  const gpu = device.webgpu
+  if (gpu && gpu.shaderF16 && !gpu.isFallbackAdapter) return { backend: 'webgpu' }
+  const why = !gpu
+    ? 'no WebGPU adapter'
+    : gpu.isFallbackAdapter
+      ? 'the WebGPU adapter is a software fallback'
+      : 'the WebGPU adapter lacks shader-f16'
+  const threads = device.crossOriginIsolated ? `${device.cores ?? 1} threads` : 'one thread (the page is not cross-origin isolated)'
+  return { backend: 'wasm', note: `${why}: wasm on ${threads}` }
+}
+
+function assess(input: PlanInput, model: ModelDescriptor, variant: ModelVariant, environment: LocalEnvironment): Candidate {
+  const { device, contextLength, cachedVariants, mode } = input
+  const name = `${model.id} ${variant.id}`
+  const memoryBytes = estimateMemory(model, variant.id, contextLength).totalBytes
+  const cached = cachedVariants.includes(variant.id)
+  const base = { variant: variant.id, backend: environment.backend ?? null, memoryBytes, downloadBytes: cached ? 0 : variant.bytes, cached }
+  const unfit = (reason: string): Candidate => ({ ...base, fits: false, reason })
+
+  if (variant.format === 'mlc' && environment.backend !== 'webgpu') return unfit(`${name} is an MLC build, which needs WebGPU with shader-f16`)
+
+  const reported = device.deviceMemoryGiB
+  const usable = (reported ?? ASSUMED_MEMORY_GIB) * 2 ** 30 * MEMORY_SHARE
+  const budget = environment.backend === 'wasm' ? Math.min(usable, WASM_MEMORY_CAP) : usable
+  const memoryText = reported === null ? `assuming ${ASSUMED_MEMORY_GIB} GiB (the browser does not report it)` : `this device reports ${reported} GiB`
+  if (memoryBytes > budget) {
+    return unfit(`${name} needs ~${formatBytes(memoryBytes)}; ${memoryText}, of which ~${formatBytes(budget)} is usable`)
+  }
+
+  if (environment.backend === 'webgpu' && device.webgpu) {
+    const largest = largestTensorBytes(model, variant)
+    if (largest > device.webgpu.maxStorageBufferBindingSize) {
+      return unfit(`${name} has a ${formatBytes(largest)} tensor; the GPU binds at most ${formatBytes(device.webgpu.maxStorageBufferBindingSize)}`)
+    }
+  }
+
+  if (!cached) {
+    if (!device.online) return unfit(`${name} is not cached and the device is offline`)
+    if (device.saveData && mode !== 'local-only') return unfit(`Save-Data is on and ${name} is a ${formatBytes(variant.bytes)} download`)
+    const free = device.storage ? device.storage.quotaBytes - device.storage.usageBytes : Infinity
+    if (variant.bytes > free) return unfit(`${name} is a ${formatBytes(variant.bytes)} download; the browser grants ${formatBytes(free)} of storage`)
+  }
+
+  const where = environment.note ?? 'WebGPU'
+  const source = cached ? 'cached' : `${formatBytes(variant.bytes)} to download`
+  return { ...base, fits: true, reason: `${name} fits: needs ~${formatBytes(memoryBytes)} of ~${formatBytes(budget)} usable; ${source}; ${where}` }
+}
+
+function largestTensorBytes(model: ModelDescriptor, variant: ModelVariant): number {
+  const largest = Math.max(...tensorLayout(model.architecture).map((t) => elements(t.dims)))
+  return (largest * BITS_PER_WEIGHT[variant.quantization]) / 8
+}

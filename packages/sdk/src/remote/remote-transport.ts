@@ -1,0 +1,117 @@
+import { TandemError, decodeChatStream, errorFromJson, toTandemError, type ChatRequest, type ChatStreamPart } from '@tandem/protocol'
+import type { Transport } from '../transport.ts'
+import { retryAfterMs } from './retry-after.ts'
+
+export type Credentials =
+  | { apiKey: string }
+  /** Browser tokens: called before the first request, and with `refresh: true` once after a 401. */
+  | { getToken: (options: { refresh: boolean }) => string | Promise<string> }
+
+export type RemoteOptions = Credentials & {
+  /** The gateway's (or a native-server's) OpenAI base URL, e.g. `https://edge.example.com/v1`. */
+  baseURL: string
+  /** Retries before the first chunk, on network errors, 429 and 503. */
+  maxRetries?: number
+  /** Longest wait a `Retry-After` may ask for; a longer one fails at once. */
+  maxRetryDelayMs?: number
+  fetch?: typeof fetch
+}
+
+const RETRYABLE_STATUS = new Set([429, 503])
+const BACKOFF_MS = [250, 1000, 2000]
+
+/** The remote route: fetch + the SSE decoder, with credentials, bounded retries before the first byte, and abort. */
+export function createRemoteTransport(options: RemoteOptions): Transport {
+  const { baseURL, maxRetries = 2, maxRetryDelayMs = 10_000 } = options
+  const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis)
+  const url = `${baseURL.replace(/\/+$/, '')}/chat/completions`
+  let token: string | undefined
+
+  async function authorization(): Promise<string> {
+    if ('apiKey' in options) return `Bearer ${options.apiKey}`
+    token ??= await options.getToken({ refresh: false })
+    return `Bearer ${token}`
+  }
+
+  async function open(request: ChatRequest, signal: AbortSignal): Promise<Response> {
+    const body = JSON.stringify({ ...request, stream: true })
+    let refreshed = false
+    for (let attempt = 0; ; attempt++) {
+      let response: Response
+      try {
+        response = await fetchImpl(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: await authorization() },
+          body,
+          signal,
+        })
+      } catch (error) {
+        if (signal.aborted) throw new TandemError('aborted', 'the request was aborted', { cause: error })
+        const failure = new TandemError('network', `could not reach ${new URL(url).origin}: ${(error as Error).message ?? error}`, { cause: error })
+        if (attempt >= maxRetries) throw failure
+        await sleep(BACKOFF_MS[attempt] ?? 2000, signal)
+        continue
+      }
+      if (response.ok) return response
+
+      const failure = await errorFromResponse(response)
+      if (response.status === 401 && 'getToken' in options && !refreshed) {
+        refreshed = true
+        token = await options.getToken({ refresh: true })
+        attempt--
+        continue
+      }
+      if (!RETRYABLE_STATUS.has(response.status) || attempt >= maxRetries) throw failure
+      const wait = retryAfterMs(response.headers.get('retry-after')) ?? BACKOFF_MS[attempt] ?? 2000
+      if (wait > maxRetryDelayMs) throw failure
+      await sleep(wait, signal)
+    }
+  }
+
+  return {
+    route: 'remote',
+    async *stream(request, signal): AsyncGenerator<ChatStreamPart> {
+      let response: Response
+      try {
+        response = await open(request, signal)
+      } catch (error) {
+        yield { type: 'error', error: toTandemError(error) }
+        return
+      }
+      if (!response.body) {
+        yield { type: 'error', error: new TandemError('upstream_error', 'the server answered without a body') }
+        return
+      }
+      yield* decodeChatStream(response.body)
+    },
+  }
+}
+
+async function errorFromResponse(response: Response): Promise<TandemError> {
+  const text = await response.text().catch(() => '')
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch {
+    json = undefined
+  }
+  return (
+    errorFromJson(json, response.status) ??
+    new TandemError(response.status >= 500 ? 'upstream_error' : 'invalid_request', `the server answered ${response.status} ${response.statusText}`.trim(), { status: response.status })
+  )
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(new TandemError('aborted', 'the request was aborted'))
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort)
+      resolve()
+    }, ms)
+    function onAbort() {
+      clearTimeout(timer)
+      reject(new TandemError('aborted', 'the request was aborted'))
+    }
+    signal.addEventListener('abort', onAbort, { once: true })
+  })
+}
