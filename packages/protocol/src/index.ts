@@ -60,3 +60,6 @@ export type { SseEvent } from './sse-event-parser.ts'
 export { createUtf8DecoderStream } from './utf8-decoder-stream.ts'
 export { iterateStream } from './stream-iterator.ts'
 export { createChatPartDecoder, decodeChatStream } from './chat-stream-decoder.ts'
+
+export { fromWireError, fromWirePart, loadRequestSchema, toWireError, toWirePart } from './local-runtime.ts'
+export type { CachedModel, LoadProgress, LoadRequest, LocalRuntime, Outcome, RuntimeStatus, WireChatPart, WireError } from './local-runtime.ts'
