@@ -1,9 +1,10 @@
 // npm run bench [-- --quick]: every benchmark, each comparing ways side by side in one run.
 import { mkdir, writeFile } from 'node:fs/promises'
+import { benchDecoder } from './decoder.ts'
 import { benchTinyModel } from './tiny-model.ts'
 
 const quick = process.argv.includes('--quick')
-const results = [await benchTinyModel({ repetitions: quick ? 3 : 7 })]
+const results = [await benchTinyModel({ repetitions: quick ? 3 : 7 }), await benchDecoder({ repetitions: quick ? 3 : 7 })]
 
 for (const result of results) console.log(`\n## ${result.name}\n\n${result.markdown}\n`)
 const dir = new URL('./results/', import.meta.url)
