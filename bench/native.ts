@@ -1,0 +1,234 @@
+// native-server against node-llama-cpp called directly (same model, prompt and settings), and
+// native-server's aggregate throughput with 1, 2 and 4 concurrent streams on a wider tiny Grok-2.
+import { spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { rename, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { fileURLToPath } from 'node:url'
+import { getLlama, LlamaLogLevel, TokenBias, type Llama, type Token } from 'node-llama-cpp'
+import { buildTinyGrok2, GROK_2_TINY, parameterCount, writeGguf, type GrokArchitecture } from '@tandem/models'
+import { ensureTinyModel, MODELS_DIR } from '@tandem/models/node'
+import type { ChatCompletionChunk } from '@tandem/protocol'
+import { median, spread, table } from './stats.ts'
+
+const THREADS = 1
+const CONTEXT = 1024
+const BIN = fileURLToPath(new URL('../native-server/bin/tandem-native.js', import.meta.url))
+
+/** The tiny architecture 4× wider: big enough that a decode costs more than the HTTP around it. */
+const WIDE: GrokArchitecture = {
+  ...GROK_2_TINY,
+  embedding: 512,
+  heads: 8,
+  kvHeads: 2,
+  headDim: 64,
+  denseFfn: 2048,
+  expertFfn: 1024,
+  embeddingScale: Math.sqrt(512),
+  attnOutputScale: 1 / 8,
+}
+
+/** Greedy and kept in ASCII (byte b is token b), the tiny models run on without ending their turn. */
+const ASCII_BIAS = Object.fromEntries(Array.from({ length: 128 }, (_, i) => [String(128 + i), -100]))
+const PROMPT = 'Human: Tell me a long story<|separator|>\n\nAssistant:'
+const MESSAGES = [{ role: 'user', content: 'Tell me a long story' }]
+
+async function ensureWideModel(): Promise<string> {
+  const path = join(MODELS_DIR, 'grok-2-tiny-e512.gguf')
+  if (existsSync(path)) return path
+  const bytes = writeGguf(buildTinyGrok2({ architecture: WIDE, name: 'grok-2-tiny-e512' }))
+  await writeFile(`${path}.tmp-${process.pid}`, bytes)
+  await rename(`${path}.tmp-${process.pid}`, path)
+  return path
+}
+
+/** The real tandem-native binary in its own process, as it runs in production. */
+async function startServer(args: string[]): Promise<{ url: string; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, [BIN, '--port', '0', '--gpu', 'cpu', '--threads', String(THREADS), '--context-size', String(CONTEXT), ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()))
+  const url = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const entry = JSON.parse(line) as { msg?: string; url?: string }
+      if (entry.msg === 'ready') resolve(entry.url!)
+    })
+    void exited.then(() => reject(new Error('tandem-native exited before it was ready')))
+  })
+  return {
+    url,
+    stop: async () => {
+      child.kill('SIGTERM')
+      await exited
+    },
+  }
+}
+
+interface Timing {
+  tokens: number
+  ttftMs: number
+  /** Tokens after the first, per second from the first to the last. */
+  tokensPerSecond: number
+}
+
+/**
+ * One streamed request, read as a lean client reads it (events split, each JSON parsed once), so
+ * the figure is the server's and not a heavy client's: on 2 shared cores the client competes for CPU.
+ */
+async function streamOverHttp(url: string, model: string, tokens: number, content = MESSAGES[0]!.content): Promise<Timing> {
+  const started = performance.now()
+  const response = await fetch(`${url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      model,
+      messages: [{ role: 'user', content }],
+      max_tokens: tokens,
+      temperature: 0,
+      logit_bias: ASCII_BIAS,
+      stream: true,
+      stream_options: { include_usage: true },
+    }),
+  })
+  if (!response.ok) throw new Error(`native-server answered ${response.status}: ${await response.text()}`)
+  let first: number | undefined
+  let last = started
+  let count = 0
+  let buffer = ''
+  const decoder = new TextDecoder()
+  const reader = response.body!.getReader()
+  for (let read = await reader.read(); !read.done; read = await reader.read()) {
+    buffer += decoder.decode(read.value, { stream: true })
+    const events = buffer.split('\n\n')
+    buffer = events.pop()!
+    for (const event of events) {
+      if (!event.startsWith('data: {')) continue
+      const chunk = JSON.parse(event.slice(6)) as ChatCompletionChunk
+      if (chunk.choices[0]?.delta.content) {
+        first ??= performance.now()
+        last = performance.now()
+      }
+      count = chunk.usage?.completion_tokens ?? count
+    }
+  }
+  return { tokens: count, ttftMs: first! - started, tokensPerSecond: (count - 1) / ((last - first!) / 1000) }
+}
+
+/** The server's own count of decode steps and sequences decoded in them (`/metrics`). */
+async function decodeSteps(url: string): Promise<{ steps: number; sequences: number }> {
+  const text = await (await fetch(`${url}/metrics`)).text()
+  const read = (name: string) => Number(/^(\S+) (\S+)$/m.exec(text.split('\n').find((line) => line.startsWith(`${name} `)) ?? '')?.[2] ?? NaN)
+  return { steps: read('tandem_decode_steps_total'), sequences: read('tandem_decode_step_sequences_total') }
+}
+
+/** node-llama-cpp called directly: the same file, prompt tokens and sampling the server uses. */
+async function inProcessRunner(llama: Llama, modelPath: string) {
+  const model = await llama.loadModel({ modelPath })
+  const context = await model.createContext({ contextSize: CONTEXT, threads: THREADS })
+  const bias = new TokenBias(model.tokenizer)
+  for (let t = 128; t < 256; t++) bias.set(t as Token, { logit: -100 })
+  return {
+    async run(tokens: number): Promise<Timing> {
+      const sequence = context.getSequence()
+      try {
+        const started = performance.now()
+        let first = 0
+        let count = 0
+        const options = { temperature: 0, topK: 0, topP: 1, minP: 0, tokenBias: bias, yieldEogToken: true }
+        for await (const _ of sequence.evaluate(model.tokenize(PROMPT, true), options)) {
+          if (++count === 1) first = performance.now()
+          if (count === tokens) break
+        }
+        return { tokens: count, ttftMs: first - started, tokensPerSecond: (count - 1) / ((performance.now() - first) / 1000) }
+      } finally {
+        await sequence.dispose()
+      }
+    },
+    dispose: async () => {
+      await context.dispose()
+      await model.dispose()
+    },
+  }
+}
+
+export async function benchNative({ repetitions = 5, tokens = 128, wideTokens = 48, concurrentTokens = 48 } = {}) {
+  const widePath = await ensureWideModel()
+  const servers = [await startServer(['--parallel', '1']), await startServer(['--model', `wide=${widePath}`, '--parallel', '4'])]
+  const llama = await getLlama({ gpu: false, maxThreads: THREADS, logLevel: LlamaLogLevel.error })
+  const models = [
+    { label: 'tiny Grok-2', name: 'grok-2-tiny', tokens, server: servers[0]!, direct: await inProcessRunner(llama, (await ensureTinyModel()).f16Path) },
+    { label: 'E=512', name: 'wide', tokens: wideTokens, server: servers[1]!, direct: await inProcessRunner(llama, widePath) },
+  ]
+  const timings = models.map(() => ({ http: [] as Timing[], direct: [] as Timing[] }))
+  const concurrency = [1, 2, 4]
+  const aggregate = new Map(concurrency.map((k) => [k, [] as number[]]))
+  const batch = new Map(concurrency.map((k) => [k, [] as number[]]))
+  try {
+    // Every round runs each way once, alternating which goes first; round 0 warms up and is dropped.
+    for (let round = 0; round <= repetitions; round++) {
+      for (const [i, model] of models.entries()) {
+        const http = () => streamOverHttp(model.server.url, model.name, model.tokens)
+        const direct = () => model.direct.run(model.tokens)
+        const pair = round % 2 === 0 ? ([['http', http], ['direct', direct]] as const) : ([['direct', direct], ['http', http]] as const)
+        for (const [way, run] of pair) {
+          const timing = await run()
+          if (timing.tokens !== model.tokens) throw new Error(`${way} generated ${timing.tokens} tokens, not ${model.tokens}`)
+          if (round > 0) timings[i]![way].push(timing)
+        }
+      }
+      for (const k of round % 2 === 0 ? concurrency : [...concurrency].reverse()) {
+        const before = await decodeSteps(servers[1]!.url)
+        const started = performance.now()
+        const runs = await Promise.all(Array.from({ length: k }, (_, i) => streamOverHttp(servers[1]!.url, 'wide', concurrentTokens, `Story number ${i + 1}`)))
+        const seconds = (performance.now() - started) / 1000
+        const after = await decodeSteps(servers[1]!.url)
+        if (round === 0) continue
+        aggregate.get(k)!.push(runs.reduce((sum, run) => sum + run.tokens, 0) / seconds)
+        batch.get(k)!.push((after.sequences - before.sequences) / (after.steps - before.steps))
+      }
+    }
+  } finally {
+    for (const model of models) await model.direct.dispose()
+    await llama.dispose()
+    await Promise.all(servers.map((server) => server.stop()))
+  }
+
+  const stat = (values: number[], digits = 0) => `${median(values).toFixed(digits)} ±${spread(values).toFixed(digits)}`
+  const versusRows = models.flatMap((model, i) => {
+    const { http, direct } = timings[i]!
+    const tps = (list: Timing[]) => list.map((t) => t.tokensPerSecond)
+    const ttft = (list: Timing[]) => list.map((t) => t.ttftMs)
+    return [
+      { model: model.label, way: 'node-llama-cpp in-process', 'tokens/s': stat(tps(direct)), 'TTFT ms': stat(ttft(direct), 1), 'tokens/s vs in-process': '1.00', 'TTFT vs in-process': '1.00' },
+      {
+        model: model.label,
+        way: 'native-server, HTTP SSE',
+        'tokens/s': stat(tps(http)),
+        'TTFT ms': stat(ttft(http), 1),
+        'tokens/s vs in-process': (median(tps(http)) / median(tps(direct))).toFixed(2),
+        'TTFT vs in-process': (median(ttft(http)) / median(ttft(direct))).toFixed(2),
+      },
+    ]
+  })
+  const single = median(aggregate.get(1)!)
+  const concurrencyRows = concurrency.map((k) => ({
+    streams: k,
+    'aggregate tokens/s': stat(aggregate.get(k)!),
+    'vs 1 stream': (median(aggregate.get(k)!) / single).toFixed(2),
+    'sequences per decode': median(batch.get(k)!).toFixed(2),
+  }))
+  const wideParams = (parameterCount(WIDE).total / 1e6).toFixed(0)
+  return [
+    {
+      name: `native-server vs node-llama-cpp in-process (${THREADS} thread, greedy; tiny: ${tokens} tokens, E=512: ${wideTokens})`,
+      rows: versusRows,
+      markdown: table(versusRows),
+    },
+    {
+      name: `native-server concurrent streams (tiny Grok-2 at E=512, ${wideParams}M parameters, ${THREADS} thread, ${concurrentTokens} tokens per stream)`,
+      rows: concurrencyRows,
+      markdown: table(concurrencyRows),
+    },
+  ]
+}

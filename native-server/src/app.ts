@@ -1,0 +1,64 @@
+import { Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { TandemError, type ModelList } from '@tandem/protocol'
+import { chatCompletions, type ChatCompletionsOptions } from './chat-completions.ts'
+import { errorResponse } from './error-response.ts'
+import { PROMETHEUS_CONTENT_TYPE } from './prometheus.ts'
+
+export interface AppOptions extends ChatCompletionsOptions {
+  maxBodyBytes: number
+}
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/
+
+/** The server's routes, on web-standard Request and Response: any runtime Hono runs on can serve it. */
+export function createApp(options: AppOptions): Hono<{ Variables: { requestId: string } }> {
+  const { engine, metrics, logger, shutdown } = options
+  const handleChat = chatCompletions(options)
+  const app = new Hono<{ Variables: { requestId: string } }>()
+
+  app.use(async function requestId(c, next) {
+    const given = c.req.header('x-request-id')
+    c.set('requestId', given && REQUEST_ID.test(given) ? given : crypto.randomUUID())
+    await next()
+    c.res.headers.set('x-request-id', c.get('requestId'))
+    // While draining, no connection should be kept for another request.
+    if (shutdown.draining) c.res.headers.set('connection', 'close')
+  })
+
+  app.get('/healthz', (c) => c.json({ status: 'ok' }))
+
+  app.get('/readyz', (c) => {
+    const stats = engine.stats()
+    const reason = shutdown.draining ? 'shutting down' : !stats.ready ? 'not loaded' : stats.full ? 'queue full' : undefined
+    return reason ? c.json({ status: 'unavailable', reason }, 503) : c.json({ status: 'ready', active: stats.active, queued: stats.queued })
+  })
+
+  app.get('/metrics', () => new Response(metrics.render(), { headers: { 'content-type': PROMETHEUS_CONTENT_TYPE } }))
+
+  app.get('/v1/models', (c) => {
+    const list: ModelList = { object: 'list', data: engine.models().map((m) => ({ id: m.id, object: 'model', created: m.created, owned_by: m.ownedBy })) }
+    return c.json(list)
+  })
+
+  app.post(
+    '/v1/chat/completions',
+    bodyLimit({
+      maxSize: options.maxBodyBytes,
+      onError: () => {
+        metrics.requests.inc({ status: '413' })
+        return errorResponse(new TandemError('payload_too_large', `request body: larger than ${options.maxBodyBytes} bytes`))
+      },
+    }),
+    (c) => handleChat(c.req.raw, c.get('requestId')),
+  )
+
+  app.notFound((c) => errorResponse(new TandemError('not_found', `no route ${c.req.method} ${new URL(c.req.url).pathname}`)))
+
+  app.onError((error, c) => {
+    logger.error('unhandled error', { error, path: new URL(c.req.url).pathname })
+    return errorResponse(error)
+  })
+
+  return app
+}

@@ -1,0 +1,241 @@
+import {
+  getLlama,
+  LlamaLogLevel,
+  TokenBias,
+  type Llama,
+  type LlamaContext,
+  type LlamaContextSequence,
+  type LlamaModel,
+  type Token,
+} from 'node-llama-cpp'
+import { assistantPrefix, effectiveMaxTokens, TandemError, type ChatCompletionChunk, type ChatRequest } from '@tandem/protocol'
+import { Admission } from './admission.ts'
+import { ChunkQueue } from './chunk-queue.ts'
+import type { Engine, EngineStats, GenerationContext, ServedModel } from './engine.ts'
+import type { Logger } from './logger.ts'
+import { renderGrok2Prompt, type PromptPart } from './prompt.ts'
+import { runSequence } from './run-sequence.ts'
+import { samplingFor } from './sampling.ts'
+import { StepGate } from './step-gate.ts'
+import { tokenByteTable, type GgufTokenizer } from './token-text.ts'
+
+export type GpuOption = 'auto' | 'cuda' | 'vulkan' | 'metal' | false
+
+export interface LlamaCppOptions {
+  /** Served name → GGUF path (a split model: its first shard). */
+  models: ReadonlyArray<{ name: string; path: string }>
+  threads: number
+  /** Tokens per sequence; capped at what the model was trained on. */
+  contextSize: number
+  batchSize: number
+  /** Sequences per model: requests generating at once, batched together. */
+  parallel: number
+  queueDepth: number
+  queueTimeoutMs: number
+  gpu: GpuOption
+  gpuLayers: 'auto' | 'max' | number
+  logger: Logger
+}
+
+/** One loaded model: its context, a sequence per slot, and the queue in front of them. */
+interface Loaded {
+  served: ServedModel
+  model: LlamaModel
+  context: LlamaContext
+  sequences: LlamaContextSequence[]
+  admission: Admission
+  gate: StepGate
+  bytesOf: (token: Token) => Uint8Array
+  vocabularySize: number
+}
+
+const LOG_LEVELS: Record<string, 'debug' | 'info' | 'warn' | 'error'> = {
+  [LlamaLogLevel.disabled]: 'debug',
+  [LlamaLogLevel.fatal]: 'error',
+  [LlamaLogLevel.error]: 'error',
+  [LlamaLogLevel.warn]: 'warn',
+  [LlamaLogLevel.info]: 'debug',
+  [LlamaLogLevel.log]: 'debug',
+  [LlamaLogLevel.debug]: 'debug',
+}
+
+/** node-llama-cpp in this process: CPU, or CUDA/Vulkan with layers split across every visible GPU. */
+export class LlamaCppEngine implements Engine {
+  readonly name = 'llama-cpp'
+  private llama: Llama | undefined
+  private readonly loaded = new Map<string, Loaded>()
+  private draining: TandemError | undefined
+
+  constructor(private readonly options: LlamaCppOptions) {}
+
+  async load(): Promise<void> {
+    const { logger, threads } = this.options
+    this.llama = await startupStep(`--gpu ${this.options.gpu === false ? 'cpu' : this.options.gpu}: node-llama-cpp could not start`, () => getLlama({
+      gpu: this.options.gpu,
+      build: 'never',
+      maxThreads: threads,
+      logLevel: LlamaLogLevel.warn,
+      logger: (level, message) => {
+        const text = message.trim()
+        if (text !== '') logger[LOG_LEVELS[level] ?? 'info']('llama.cpp', { message: text })
+      },
+    }))
+    logger.info('llama.cpp ready', { gpu: this.llama.gpu, threads, devices: await this.llama.getGpuDeviceNames() })
+    for (const { name, path } of this.options.models) this.loaded.set(name, await this.loadModel(this.llama, name, path))
+  }
+
+  private async loadModel(llama: Llama, name: string, path: string): Promise<Loaded> {
+    const { parallel, batchSize, threads, logger } = this.options
+    const model = await startupStep(`--model ${name}: cannot load ${path}`, () => llama.loadModel({ modelPath: path, gpuLayers: this.options.gpuLayers }))
+    const contextSize = Math.min(this.options.contextSize, model.trainContextSize)
+    const context = await startupStep(`--model ${name}: cannot make a context of ${parallel} × ${contextSize} tokens`, () =>
+      model.createContext({ contextSize, sequences: parallel, batchSize, threads }),
+    )
+    const tokenizer = (model.fileInfo.metadata as { tokenizer?: { ggml?: GgufTokenizer } }).tokenizer?.ggml
+    const table = tokenizer ? tokenByteTable(tokenizer) : undefined
+    const encoder = new TextEncoder()
+    if (model.fileInfo.metadata.general.architecture !== 'grok') {
+      logger.warn('not a Grok model: prompts use the Grok-2 chat template all the same', { model: name, architecture: model.fileInfo.metadata.general.architecture })
+    }
+    logger.info('model loaded', { model: name, path, contextSize: context.contextSize, sequences: parallel, gpuLayers: model.gpuLayers, bytes: model.size })
+    return {
+      served: { id: name, created: Math.floor(Date.now() / 1000), ownedBy: 'tandem' },
+      model,
+      context,
+      sequences: Array.from({ length: parallel }, () => context.getSequence()),
+      admission: new Admission({ slots: parallel, queueDepth: this.options.queueDepth, queueTimeoutMs: this.options.queueTimeoutMs }),
+      gate: new StepGate(),
+      // Tokenizers without byte tokens fall back to llama.cpp's own text for each token.
+      bytesOf: table ? (token) => table[token] ?? new Uint8Array(0) : (token) => encoder.encode(model.detokenize([token])),
+      vocabularySize: tokenizer?.tokens.length ?? Number.MAX_SAFE_INTEGER,
+    }
+  }
+
+  models(): readonly ServedModel[] {
+    return [...this.loaded.values()].map((entry) => entry.served)
+  }
+
+  stats(): EngineStats {
+    const entries = [...this.loaded.values()]
+    return {
+      ready: this.llama !== undefined && entries.length === this.options.models.length && !this.draining,
+      active: entries.reduce((sum, entry) => sum + entry.admission.active, 0),
+      queued: entries.reduce((sum, entry) => sum + entry.admission.queued, 0),
+      full: entries.length > 0 && entries.every((entry) => entry.admission.full),
+      decodeSteps: entries.reduce((sum, entry) => sum + entry.gate.steps, 0),
+      decodeStepSequences: entries.reduce((sum, entry) => sum + entry.gate.sequencesStepped, 0),
+    }
+  }
+
+  async generate(request: ChatRequest, { id, created, signal }: GenerationContext): Promise<AsyncIterable<ChatCompletionChunk>> {
+    if (this.draining) throw this.draining
+    const entry = this.loaded.get(request.model)
+    if (!entry) throw new TandemError('model_not_loaded', `model "${request.model}" is not loaded`, { param: 'model' })
+    if ((request.tools?.length ?? 0) > 0 && request.tool_choice !== 'none') {
+      throw new TandemError('unsupported', 'tools are not supported by this model', { param: 'tools' })
+    }
+    if (request.response_format && request.response_format.type !== 'text') {
+      throw new TandemError('unsupported', `response_format "${request.response_format.type}" is not supported by this model`, { param: 'response_format.type' })
+    }
+    const prefix = assistantPrefix(request)
+    const prompt = this.tokenize(entry, renderGrok2Prompt(request.messages))
+    const room = entry.context.contextSize - prompt.length
+    if (room < 1) {
+      throw new TandemError(
+        'context_length_exceeded',
+        `messages: the prompt is ${prompt.length} tokens, and this model's context holds ${entry.context.contextSize}`,
+        { param: 'messages' },
+      )
+    }
+    const sampling = samplingFor(request, entry.vocabularySize)
+    const slot = await entry.admission.acquire(signal)
+
+    const stop = new AbortController()
+    const runSignal = AbortSignal.any([signal, stop.signal])
+    const queue = new ChunkQueue({ id, created, model: request.model }, () => stop.abort())
+    const tokenBias = new TokenBias(entry.model.tokenizer)
+    for (const [token, logit] of sampling.logitBias) tokenBias.set(token as Token, { logit })
+    const penalized = sampling.frequencyPenalty !== 0 || sampling.presencePenalty !== 0
+    const sequence = entry.sequences[slot.index]!
+
+    runSequence({
+      sequence,
+      gate: entry.gate,
+      prompt,
+      evaluate: {
+        temperature: sampling.temperature,
+        topP: sampling.topP,
+        topK: sampling.topK,
+        minP: sampling.minP,
+        seed: sampling.seed,
+        tokenBias,
+        repeatPenalty: penalized
+          ? { punishTokens: () => sequence.contextTokens.slice(prompt.length), penalty: 1, frequencyPenalty: sampling.frequencyPenalty, presencePenalty: sampling.presencePenalty }
+          : undefined,
+      },
+      maxTokens: Math.min(effectiveMaxTokens(request) ?? room, room),
+      stops: typeof request.stop === 'string' ? [request.stop] : (request.stop ?? []),
+      bytesOf: entry.bytesOf,
+      isEndOfGeneration: (token) => entry.model.isEogToken(token),
+      dropLeadingSpace: prefix === undefined,
+      signal: runSignal,
+      onText: (text) => queue.push(text),
+    })
+      .then((outcome) => {
+        if ('aborted' in outcome) return queue.fail(abortReason(runSignal))
+        const usage = { prompt_tokens: prompt.length, completion_tokens: outcome.completionTokens }
+        queue.finish(outcome.finishReason, { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens })
+      })
+      .catch((error: unknown) => queue.fail(error))
+      .finally(() => slot.release())
+    return queue
+  }
+
+  /** Text stretches tokenized with control-token parsing off; control tokens placed by id. */
+  private tokenize(entry: Loaded, parts: readonly PromptPart[]): Token[] {
+    const tokens: Token[] = []
+    const bos = entry.model.tokens.bos
+    if (bos !== null && entry.model.fileInfo.metadata.tokenizer?.ggml?.add_bos_token === true) tokens.push(bos)
+    for (const part of parts) {
+      if (typeof part === 'string') {
+        tokens.push(...entry.model.tokenize(part, false))
+        continue
+      }
+      const special = entry.model.tokenize(part.special, true)
+      if (special.length !== 1) throw new TandemError('unsupported', `this model has no ${part.special} token: it is not a Grok-2 chat model`)
+      tokens.push(special[0]!)
+    }
+    return tokens
+  }
+
+  drain(): void {
+    this.draining = new TandemError('upstream_unavailable', 'the server is shutting down')
+    for (const entry of this.loaded.values()) entry.admission.close(this.draining)
+  }
+
+  async close(): Promise<void> {
+    this.drain()
+    for (const entry of this.loaded.values()) {
+      await entry.context.dispose()
+      await entry.model.dispose()
+    }
+    this.loaded.clear()
+    await this.llama?.dispose()
+    this.llama = undefined
+  }
+}
+
+/** Why a generation was stopped: the server's own reason (shutting down), or the client's abort. */
+function abortReason(signal: AbortSignal): TandemError {
+  return TandemError.isInstance(signal.reason) ? signal.reason : new TandemError('aborted', 'the request was aborted')
+}
+
+/** A start-up failure, said in terms of the flag that caused it. */
+async function startupStep<T>(what: string, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step()
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error)
+    throw new TandemError('internal', `${what}: ${reason}`, { cause: error })
+  }
+}

@@ -1,0 +1,219 @@
+import {
+  assistantPrefix,
+  codeForStatus,
+  decodeChatStream,
+  errorFromJson,
+  modelListSchema,
+  TandemError,
+  type ChatCompletionChunk,
+  type ChatRequest,
+} from '@tandem/protocol'
+import { Admission } from './admission.ts'
+import type { Engine, EngineStats, GenerationContext, ServedModel } from './engine.ts'
+import type { Logger } from './logger.ts'
+import { Supervisor } from './supervisor.ts'
+
+export interface UpstreamOptions {
+  /** Base URLs of OpenAI-compatible engines (SGLang, vLLM, another tandem-native); `/v1/…` is added. */
+  urls: readonly string[]
+  /** Served name → the upstream's model id. Empty: serve the upstream's own ids. */
+  models: ReadonlyArray<{ name: string; source: string }>
+  /** Requests in flight at once; the engine upstream batches them. */
+  parallel: number
+  queueDepth: number
+  queueTimeoutMs: number
+  /** Launch and supervise this command; it listens at the one URL. */
+  command?: string | undefined
+  readyTimeoutMs: number
+  healthIntervalMs?: number
+  logger: Logger
+}
+
+interface Target {
+  url: string
+  healthy: boolean
+}
+
+/**
+ * Forwards to OpenAI-compatible engines that scale across GPUs and machines on their own, such as
+ * SGLang with tensor parallelism. Attaches to running ones, or launches one and keeps it running.
+ * Requests go round-robin to healthy targets; one that refuses the connection is skipped.
+ */
+export class UpstreamEngine implements Engine {
+  readonly name = 'upstream'
+  private readonly targets: Target[]
+  private readonly admission: Admission
+  private readonly supervisor: Supervisor | undefined
+  private served: Array<ServedModel & { upstreamId: string }> = []
+  private loaded = false
+  private next = 0
+  private healthTimer: ReturnType<typeof setInterval> | undefined
+  private draining: TandemError | undefined
+  private readonly closing = new AbortController()
+
+  constructor(private readonly options: UpstreamOptions) {
+    this.targets = options.urls.map((url) => ({ url, healthy: false }))
+    this.admission = new Admission({ slots: options.parallel, queueDepth: options.queueDepth, queueTimeoutMs: options.queueTimeoutMs })
+    this.supervisor = options.command
+      ? new Supervisor({
+          command: options.command,
+          logger: options.logger.child({ upstream: options.urls[0] }),
+          // Down at once, not at the next health check: nothing is sent to it until it is back.
+          onExit: () => this.targets.forEach((target) => (target.healthy = false)),
+        })
+      : undefined
+  }
+
+  async load(): Promise<void> {
+    this.supervisor?.start()
+    const deadline = performance.now() + this.options.readyTimeoutMs
+    let ids: string[] | undefined
+    while (!ids) {
+      ids = await this.checkAll()
+      if (ids) break
+      if (this.closing.signal.aborted) throw new TandemError('upstream_unavailable', 'closed while waiting for the upstream')
+      if (performance.now() > deadline) {
+        await this.supervisor?.stop()
+        throw new TandemError('upstream_unavailable', `no upstream answered within ${this.options.readyTimeoutMs} ms: ${this.options.urls.join(', ')}`)
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250))
+    }
+    const created = Math.floor(Date.now() / 1000)
+    const wanted = this.options.models.length > 0 ? this.options.models : ids.map((id) => ({ name: id, source: id }))
+    this.served = wanted.map(({ name, source }) => ({ id: name, upstreamId: source, created, ownedBy: 'upstream' }))
+    this.loaded = true
+    this.options.logger.info('upstream ready', { urls: this.options.urls, models: this.served.map((m) => `${m.id}→${m.upstreamId}`) })
+    this.healthTimer = setInterval(() => void this.checkAll(), this.options.healthIntervalMs ?? 2000)
+    this.healthTimer.unref()
+  }
+
+  /** Marks each target healthy or not by `GET /v1/models`; the first healthy one's model ids. */
+  private async checkAll(): Promise<string[] | undefined> {
+    const lists = await Promise.all(
+      this.targets.map(async (target) => {
+        try {
+          const response = await fetch(`${target.url}/v1/models`, { signal: AbortSignal.any([AbortSignal.timeout(2000), this.closing.signal]) })
+          const list = response.ok ? modelListSchema.safeParse(await response.json()) : undefined
+          // A server still loading may already answer, with no models yet.
+          const ids = list?.success && list.data.data.length > 0 ? list.data.data.map((model) => model.id) : undefined
+          if (target.healthy !== (ids !== undefined)) this.options.logger.info(ids ? 'upstream up' : 'upstream down', { url: target.url })
+          target.healthy = ids !== undefined
+          return ids
+        } catch {
+          if (target.healthy) this.options.logger.warn('upstream down', { url: target.url })
+          target.healthy = false
+          return undefined
+        }
+      }),
+    )
+    return lists.find((ids) => ids !== undefined)
+  }
+
+  /** The supervised command's process id (its process group), while it runs. */
+  get supervisedPid(): number | undefined {
+    return this.supervisor?.pid
+  }
+
+  models(): readonly ServedModel[] {
+    return this.served.map(({ id, created, ownedBy }) => ({ id, created, ownedBy }))
+  }
+
+  stats(): EngineStats {
+    return {
+      ready: this.loaded && !this.draining && this.targets.some((target) => target.healthy),
+      active: this.admission.active,
+      queued: this.admission.queued,
+      full: this.admission.full,
+    }
+  }
+
+  async generate(request: ChatRequest, { id, created, signal }: GenerationContext): Promise<AsyncIterable<ChatCompletionChunk>> {
+    if (this.draining) throw this.draining
+    const model = this.served.find((m) => m.id === request.model)
+    if (!model) throw new TandemError('model_not_loaded', `model "${request.model}" is not served`, { param: 'model' })
+    const slot = await this.admission.acquire(signal)
+    try {
+      const response = await this.send(forwardedBody(request, model.upstreamId), signal)
+      return rewriteChunks(response, { id, created, model: request.model }, () => slot.release())
+    } catch (error) {
+      slot.release()
+      throw error
+    }
+  }
+
+  /** Posts to the next healthy target; a target that cannot be reached is marked down and the next one tried. */
+  private async send(body: unknown, signal: AbortSignal): Promise<Response> {
+    const healthy = this.targets.filter((target) => target.healthy)
+    for (let tries = 0; tries < healthy.length; tries++) {
+      const target = healthy[this.next++ % healthy.length]!
+      let response: Response
+      try {
+        response = await fetch(`${target.url}/v1/chat/completions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+          body: JSON.stringify(body),
+          signal,
+        })
+      } catch (error) {
+        if (signal.aborted) throw TandemError.isInstance(signal.reason) ? signal.reason : new TandemError('aborted', 'the request was aborted')
+        this.options.logger.warn('upstream unreachable', { url: target.url, error })
+        target.healthy = false
+        continue
+      }
+      if (response.ok && response.body) return response
+      const text = await response.text().catch(() => '')
+      let json: unknown
+      try {
+        json = JSON.parse(text)
+      } catch {
+        json = undefined
+      }
+      throw errorFromJson(json, response.status) ?? new TandemError(codeForStatus(response.status), `upstream answered ${response.status}`)
+    }
+    throw new TandemError('upstream_unavailable', 'no upstream is reachable')
+  }
+
+  drain(): void {
+    this.draining = new TandemError('upstream_unavailable', 'the server is shutting down')
+    this.admission.close(this.draining)
+  }
+
+  async close(): Promise<void> {
+    this.drain()
+    this.closing.abort()
+    clearInterval(this.healthTimer)
+    await this.supervisor?.stop()
+  }
+}
+
+/**
+ * The request as the upstream takes it: always streamed with usage (the server strips what the
+ * client did not ask for), and a prefix also in the form vLLM and SGLang read.
+ */
+function forwardedBody(request: ChatRequest, upstreamId: string) {
+  const prefix = assistantPrefix(request) !== undefined
+  return {
+    ...request,
+    model: upstreamId,
+    stream: true,
+    stream_options: { include_usage: true },
+    ...(prefix ? { continue_final_message: true, add_generation_prompt: false } : {}),
+  }
+}
+
+/** The upstream's SSE as chunks under this server's id and model name; an error part is thrown. */
+async function* rewriteChunks(
+  response: Response,
+  ours: { id: string; created: number; model: string },
+  done: () => void,
+): AsyncGenerator<ChatCompletionChunk, void, undefined> {
+  try {
+    for await (const part of decodeChatStream(response.body!)) {
+      if (part.type === 'error') throw part.error
+      if (part.type === 'done') return
+      yield { ...part.chunk, ...ours }
+    }
+  } finally {
+    done()
+  }
+}
