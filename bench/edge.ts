@@ -1,0 +1,177 @@
+// The edge gateway's cost: a native-server on the tiny Grok-2 asked directly, through the gateway's
+// Node entry and through its Workers entry in workerd, side by side in one run. Each runs in its own
+// process (the client here, the native-server and the Node gateway as children, workerd under wrangler),
+// as they would on separate machines; the native-server decodes on one thread so a core is left for the rest.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { createInterface } from 'node:readline'
+import { fileURLToPath } from 'node:url'
+import { decodeChatStream } from '@tandem/protocol'
+import { tinyVocabulary } from '@tandem/models'
+import { ensureTinyModel } from '@tandem/models/node'
+import { median, spread, table } from './stats.ts'
+
+const MODEL = 'grok-2-tiny'
+const KEY = 'sk_bench_edge'
+const root = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url))
+
+interface Way {
+  readonly name: string
+  readonly url: string
+  readonly headers: Record<string, string>
+  readonly ttftMs: number[]
+  readonly tokensPerSecond: number[]
+  readonly latencyMs: number[]
+}
+
+/** A child process that is ready when one of its output lines yields a URL. */
+async function startChild(command: string[], env: Record<string, string>, urlFrom: (line: string) => string | undefined): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, command, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${command.join(' ')}: not ready in 60 s`)), 60_000)
+    child.once('exit', (code) => reject(new Error(`${command.join(' ')} exited with ${code}`)))
+    for (const stream of [child.stdout!, child.stderr!]) {
+      createInterface({ input: stream }).on('line', (line) => {
+        const found = urlFrom(line)
+        if (found !== undefined) {
+          clearTimeout(timer)
+          resolve(found)
+        }
+      })
+    }
+  }).catch((error: unknown) => {
+    child.kill('SIGKILL')
+    throw error
+  })
+  return { url, child }
+}
+
+function stop(child: ChildProcess | undefined): Promise<void> {
+  if (child === undefined || child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve())
+    child.kill('SIGTERM')
+    setTimeout(() => child.kill('SIGKILL'), 5_000).unref()
+  })
+}
+
+/** CPU time (user + system) a process has used, in ms; undefined where /proc is not there. */
+function cpuMs(pid: number | undefined): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100
+  } catch {
+    return undefined
+  }
+}
+
+function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!
+}
+
+export async function benchEdge({ repetitions = 5, tokens = 128, samples = 300 } = {}) {
+  await ensureTinyModel()
+  // Fixed-length ASCII output: greedy, with the control tokens and bytes 128–255 pushed down (byte b is token b).
+  const { eosId, padId, bosId } = tinyVocabulary()
+  const logitBias: Record<string, number> = { [eosId]: -100, [padId]: -100, [bosId]: -100 }
+  for (let b = 128; b < 256; b++) logitBias[b] = -100
+  const request = (maxTokens: number, stream: boolean) =>
+    JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'Hello there' }], max_tokens: maxTokens, temperature: 0, logit_bias: logitBias, stream })
+
+  let native: ChildProcess | undefined
+  let node: ChildProcess | undefined
+  let workerd: { dispose(): Promise<void> } | undefined
+  try {
+    const server = await startChild(
+      [root('native-server/bin/tandem-native.js'), '--port', '0', '--threads', '1', '--gpu', 'cpu', '--context-size', '1024', '--parallel', '1'],
+      {},
+      (line) => (/"msg":"ready"/.test(line) ? (JSON.parse(line) as { url: string }).url : undefined),
+    )
+    native = server.child
+
+    const env = {
+      EDGE_UPSTREAMS: server.url,
+      EDGE_MODELS: MODEL,
+      EDGE_SECRET_KEYS: JSON.stringify([{ id: 'bench', sha256: createHash('sha256').update(KEY).digest('hex'), limits: { rpm: 100_000, tpm: 1e9 } }]),
+      EDGE_LOG_LEVEL: 'warn',
+    }
+    const gateway = await startChild(['--import', 'tsx', root('workers/edge/src/node.ts')], { ...env, EDGE_PORT: '0' }, (line) => /listening on (\S+)/.exec(line)?.[1])
+    node = gateway.child
+
+    process.env.WRANGLER_SEND_METRICS = 'false'
+    process.env.CLOUDFLARE_CF_FETCH_ENABLED = 'false'
+    const { unstable_startWorker } = await import('wrangler')
+    const bindings = Object.fromEntries(Object.entries(env).map(([name, value]) => [name, { type: 'plain_text' as const, value }]))
+    const worker = await unstable_startWorker({
+      config: root('wrangler.toml'),
+      bindings,
+      dev: { server: { hostname: '127.0.0.1', port: 0 }, inspector: false, persist: false, watch: false, logLevel: 'error' },
+    })
+    workerd = worker
+    await worker.ready
+    const workerdUrl = (await worker.url).href.replace(/\/$/, '')
+
+    const auth = { authorization: `Bearer ${KEY}` }
+    const way = (name: string, url: string, headers: Record<string, string>): Way => ({ name, url, headers, ttftMs: [], tokensPerSecond: [], latencyMs: [] })
+    const ways = [way('direct', server.url, {}), way('gateway, Node entry', gateway.url, auth), way('gateway, workerd', workerdUrl, auth)]
+    const post = (target: Way, body: string) =>
+      fetch(`${target.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', ...target.headers }, body })
+
+    // Streams: interleaved, a warm-up round first.
+    for (let round = 0; round <= repetitions; round++) {
+      for (const target of ways) {
+        const started = performance.now()
+        const response = await post(target, request(tokens, true))
+        let first = 0
+        let last = 0
+        let count = 0
+        for await (const part of decodeChatStream(response.body!)) {
+          if (part.type === 'error') throw part.error
+          if (part.type !== 'chunk' || !part.chunk.choices[0]?.delta.content) continue
+          last = performance.now()
+          if (count++ === 0) first = last
+        }
+        if (round === 0) continue
+        target.ttftMs.push(first - started)
+        target.tokensPerSecond.push(((count - 1) * 1000) / (last - first))
+      }
+    }
+
+    // Latency: a small non-streamed request, many times, ways interleaved in a rotating order.
+    let gatewayCpuBefore: number | undefined
+    for (let sample = -10; sample < samples; sample++) {
+      if (sample === 0) gatewayCpuBefore = cpuMs(node.pid)
+      for (let i = 0; i < ways.length; i++) {
+        const target = ways[(i + sample + 10) % ways.length]!
+        const started = performance.now()
+        const response = await post(target, request(1, false))
+        await response.arrayBuffer()
+        if (response.status !== 200) throw new Error(`${target.name}: status ${response.status}`)
+        if (sample >= 0) target.latencyMs.push(performance.now() - started)
+      }
+    }
+
+    const gatewayCpuAfter = cpuMs(node.pid)
+    const nodeCpuPerRequest = gatewayCpuBefore === undefined || gatewayCpuAfter === undefined ? undefined : (gatewayCpuAfter - gatewayCpuBefore) / samples
+    const direct = ways[0]!
+    const rows = ways.map((w) => ({
+      way: w.name,
+      'TTFT ms': `${median(w.ttftMs).toFixed(1)} ±${spread(w.ttftMs).toFixed(1)}`,
+      'TTFT vs direct': (median(w.ttftMs) / median(direct.ttftMs)).toFixed(3),
+      'tokens/s': `${median(w.tokensPerSecond).toFixed(1)} ±${spread(w.tokensPerSecond).toFixed(1)}`,
+      'tokens/s vs direct': (median(w.tokensPerSecond) / median(direct.tokensPerSecond)).toFixed(3),
+      'p50 ms': percentile(w.latencyMs, 0.5).toFixed(2),
+      'p99 ms': percentile(w.latencyMs, 0.99).toFixed(2),
+      'added p50 ms': (percentile(w.latencyMs, 0.5) - percentile(direct.latencyMs, 0.5)).toFixed(2),
+      'added p99 ms': (percentile(w.latencyMs, 0.99) - percentile(direct.latencyMs, 0.99)).toFixed(2),
+      'gateway CPU ms/request': w.url === gateway.url && nodeCpuPerRequest !== undefined ? nodeCpuPerRequest.toFixed(2) : '–',
+    }))
+    const name = `edge gateway vs direct (tiny Grok-2, ${tokens}-token streams ×${repetitions}, ${samples} one-token requests each)`
+    return { name, rows, markdown: table(rows) }
+  } finally {
+    await workerd?.dispose()
+    await Promise.all([stop(node), stop(native)])
+  }
+}

@@ -1,0 +1,333 @@
+// One suite for both entries of the gateway (workerd and Node), in front of two real
+// native-servers on the tiny Grok-2: one in this process, one in its own process so it can be killed.
+import fc from 'fast-check'
+import { sign } from 'hono/jwt'
+import OpenAI from 'openai'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { decodeChatStream, errorEnvelopeSchema, type ChatCompletionChunk, type ChatStreamPart } from '@tandem/protocol'
+import {
+  fixedLength,
+  closeAll,
+  gatewayEnv,
+  keys,
+  metric,
+  MODEL,
+  spawnUpstream,
+  startUpstream,
+  TOKEN_SECRET,
+  WEB_ORIGIN,
+  type Gateway,
+  type Upstream,
+  type UpstreamProcess,
+} from './harness.ts'
+
+export interface SuiteOptions {
+  readonly runtime: string
+  readonly start: (env: Record<string, string>) => Promise<Gateway>
+  /** The gateway's own log lines, where the runtime lets a test read them. */
+  readonly logs?: () => readonly string[]
+  /** Client aborts to try before one must reach native-server (see the workerd suite). */
+  readonly abortTries?: number
+}
+
+const messages = [{ role: 'user', content: 'Hello there' }]
+// Greedy and with the control tokens pushed down, the tiny model writes hundreds of tokens before it stops.
+const chat = (extra: Record<string, unknown> = {}) => ({ model: MODEL, messages, max_tokens: 4, temperature: 0, logit_bias: fixedLength, ...extra })
+/** A generation that runs for a while (hundreds of tokens). */
+const long = () => chat({ stream: true, max_tokens: 4000 })
+
+async function partsOf(response: Response): Promise<ChatStreamPart[]> {
+  const parts: ChatStreamPart[] = []
+  for await (const part of decodeChatStream(response.body!)) parts.push(part)
+  return parts
+}
+
+function chunksOf(parts: readonly ChatStreamPart[]): ChatCompletionChunk[] {
+  return parts.flatMap((part) => (part.type === 'chunk' ? [part.chunk] : []))
+}
+
+async function envelope(response: Response) {
+  return errorEnvelopeSchema.parse(await response.json()).error
+}
+
+export function gatewaySuite({ runtime, start, logs, abortTries = 1 }: SuiteOptions): void {
+  describe(`the gateway in ${runtime}, in front of two native-servers`, () => {
+    let local: Upstream | undefined
+    let remote: UpstreamProcess | undefined
+    let gateway: Gateway | undefined
+    const upstreams = () => [local!.server, remote!]
+
+    beforeAll(async () => {
+      try {
+        ;[local, remote] = await Promise.all([startUpstream(), spawnUpstream()])
+        gateway = await start(gatewayEnv([local.server.url, remote.url], { EDGE_MAX_BODY_BYTES: '65536' }))
+      } catch (error) {
+        await closeAll(gateway, local?.server, remote)
+        throw error
+      }
+    })
+    afterAll(() => closeAll(gateway, local?.server, remote))
+
+    /** `key: null` sends no credential. */
+    function post(body: unknown, { key = keys.secret, origin, headers = {}, signal, path = '/v1/chat/completions' }: { key?: string | null; origin?: string; headers?: Record<string, string>; signal?: AbortSignal; path?: string } = {}) {
+      return fetch(`${gateway!.url}${path}`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(key !== null && { authorization: `Bearer ${key}` }),
+          ...(origin !== undefined && { origin }),
+          ...headers,
+        },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+        signal,
+      })
+    }
+
+    const upstreamRequests = async () => (await Promise.all(upstreams().map((u) => metric(u, 'tandem_requests_total')))).reduce((a, b) => a + b, 0)
+
+    it('streams a completion end to end, and answers whole ones, with usage only when asked', async () => {
+      const streamed = await post(chat({ stream: true, max_tokens: 8 }))
+      expect(streamed.status).toBe(200)
+      expect(streamed.headers.get('content-type')).toMatch(/^text\/event-stream/)
+      expect(streamed.headers.get('content-encoding')).toBeNull()
+      expect(streamed.headers.get('x-ratelimit-limit-requests')).toBe('100000')
+      const parts = await partsOf(streamed)
+      expect(parts.at(-1)).toEqual({ type: 'done' })
+      const chunks = chunksOf(parts)
+      expect(chunks.at(-1)?.choices[0]?.finish_reason).toBe('length')
+      expect(chunks.some((chunk) => chunk.usage)).toBe(false)
+      expect(chunks.every((chunk) => chunk.model === MODEL && chunk.id === chunks[0]!.id)).toBe(true)
+
+      const withUsage = chunksOf(await partsOf(await post(chat({ stream: true, max_tokens: 8, stream_options: { include_usage: true } }))))
+      expect(withUsage.at(-1)?.usage).toMatchObject({ completion_tokens: 8 })
+
+      const whole = await post(chat({ max_tokens: 5 }))
+      expect(whole.status).toBe(200)
+      const completion = (await whole.json()) as { object: string; usage: { completion_tokens: number }; choices: Array<{ finish_reason: string; message: { content: string } }> }
+      expect(completion).toMatchObject({ object: 'chat.completion', usage: { completion_tokens: 5 }, choices: [{ finish_reason: 'length' }] })
+      expect(typeof completion.choices[0]!.message.content).toBe('string')
+    })
+
+    it('works with the openai client unchanged', async () => {
+      const client = new OpenAI({ apiKey: keys.secret, baseURL: `${gateway!.url}/v1`, maxRetries: 0 })
+      expect((await client.models.list()).data.map((model) => model.id)).toEqual([MODEL])
+      const completion = await client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'Hi' }], max_tokens: 3, temperature: 0, logit_bias: fixedLength })
+      expect(completion.usage?.completion_tokens).toBe(3)
+      const stream = await client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'Hi' }], max_tokens: 6, temperature: 0, logit_bias: fixedLength, stream: true, stream_options: { include_usage: true } })
+      let finish: string | null | undefined
+      let usage: OpenAI.CompletionUsage | null | undefined
+      for await (const chunk of stream) {
+        finish = chunk.choices[0]?.finish_reason ?? finish
+        usage = chunk.usage ?? usage
+      }
+      expect([finish, usage?.completion_tokens]).toEqual(['length', 6])
+      const wrong = new OpenAI({ apiKey: 'sk_wrong', baseURL: `${gateway!.url}/v1`, maxRetries: 0 })
+      await expect(wrong.models.list()).rejects.toBeInstanceOf(OpenAI.AuthenticationError)
+    })
+
+    it('refuses missing, wrong, expired and misplaced credentials with 401/403 before any upstream', async () => {
+      const before = await upstreamRequests()
+      const now = Math.floor(Date.now() / 1000)
+      const expired = await sign({ sub: 'u', key: 'server', iat: now - 120, exp: now - 60 }, TOKEN_SECRET, 'HS256')
+      const forged = await sign({ sub: 'u', key: 'server', iat: now, exp: now + 60 }, 'not-the-gateway-secret-but-32-characters-long', 'HS256')
+      const revoked = await sign({ sub: 'u', key: 'deleted', iat: now, exp: now + 60 }, TOKEN_SECRET, 'HS256')
+      const cases: Array<[string | null, string | undefined, number, string]> = [
+        [null, undefined, 401, 'authentication_error'],
+        ['sk_edge_test_wrong', undefined, 401, 'authentication_error'],
+        ['pk_edge_test_wrong', WEB_ORIGIN, 401, 'authentication_error'],
+        [expired, WEB_ORIGIN, 401, 'authentication_error'],
+        [forged, WEB_ORIGIN, 401, 'authentication_error'],
+        [revoked, WEB_ORIGIN, 401, 'authentication_error'],
+        [keys.secret, WEB_ORIGIN, 403, 'permission_error'],
+        [keys.publishable, undefined, 403, 'permission_error'],
+        [keys.publishable, 'https://elsewhere.example', 403, 'permission_error'],
+      ]
+      for (const [key, origin, status, type] of cases) {
+        const response = await post(chat(), { key, origin })
+        expect([response.status, (await envelope(response)).type]).toEqual([status, type])
+      }
+      expect(await upstreamRequests()).toBe(before)
+
+      // A site's backend mints a token for its user; the user's browser streams with it.
+      const minted = await post({ subject: 'user-42', expires_in: 300 }, { path: '/v1/tokens' })
+      const { token, expires_at } = (await minted.json()) as { token: string; expires_at: number }
+      expect(expires_at - now).toBeGreaterThan(290)
+      const parts = await partsOf(await post(chat({ stream: true }), { key: token, origin: WEB_ORIGIN }))
+      expect(parts.at(-1)).toEqual({ type: 'done' })
+      expect((await post({ subject: 'x' }, { path: '/v1/tokens', key: token })).status).toBe(403)
+    })
+
+    it('limits requests per key exactly, even when they arrive at once, with Retry-After and x-ratelimit-*', async () => {
+      const responses = await Promise.all(Array.from({ length: 8 }, () => post(chat({ max_tokens: 1 }), { key: keys.limited })))
+      const statuses = responses.map((response) => response.status).sort()
+      expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429, 429])
+      for (const response of responses) {
+        expect(response.headers.get('x-ratelimit-limit-requests')).toBe('5')
+        if (response.status === 429) {
+          expect(Number(response.headers.get('retry-after'))).toBeGreaterThanOrEqual(1)
+          expect(response.headers.get('x-ratelimit-remaining-requests')).toBe('0')
+          expect(await envelope(response)).toMatchObject({ code: 'rate_limited', type: 'rate_limit_error' })
+        } else {
+          await response.arrayBuffer()
+        }
+      }
+    })
+
+    it('limits tokens per minute exactly, settling each reservation to what the upstream really used', async () => {
+      const limit = 300
+      const probe = async () => {
+        // Needs more than a minute's allowance: always refused, so it charges nothing and reports what is left.
+        const response = await post(chat({ max_tokens: 400 }), { key: keys.frugal })
+        expect([response.status, response.headers.get('retry-after')]).toEqual([429, null])
+        await response.arrayBuffer()
+        return Number(response.headers.get('x-ratelimit-remaining-tokens'))
+      }
+      expect(await probe()).toBe(limit)
+      const first = await post(chat({ max_tokens: 200 }), { key: keys.frugal })
+      expect(first.status).toBe(200)
+      const used = ((await first.json()) as { usage: { total_tokens: number } }).usage.total_tokens
+      await expect.poll(probe).toBe(limit - used)
+
+      // The gateway reserves the prompt at ~4 bytes a token (here 3 + 1 per message) plus max_tokens.
+      const reserve = (maxTokens: number) => Math.ceil('Hello there'.length / 4) + 1 + maxTokens
+      const fits = limit - used - reserve(0)
+      const over = await post(chat({ max_tokens: fits + 1 }), { key: keys.frugal })
+      expect(over.status).toBe(429)
+      expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(30)
+      const exact = await post(chat({ max_tokens: fits }), { key: keys.frugal })
+      expect(exact.status).toBe(200)
+      await exact.arrayBuffer()
+    })
+
+    it('answers CORS preflight for configured origins only, without touching an upstream', async () => {
+      const before = await upstreamRequests()
+      const preflight = (origin: string) =>
+        fetch(`${gateway!.url}/v1/chat/completions`, {
+          method: 'OPTIONS',
+          headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' },
+        })
+      const allowed = await preflight(WEB_ORIGIN)
+      expect(allowed.status).toBe(204)
+      expect(allowed.headers.get('access-control-allow-origin')).toBe(WEB_ORIGIN)
+      expect(allowed.headers.get('access-control-allow-headers')).toMatch(/authorization/)
+      expect((await preflight('https://elsewhere.example')).headers.get('access-control-allow-origin')).toBeNull()
+      expect(await upstreamRequests()).toBe(before)
+
+      const fromPage = await post(chat({ stream: true }), { key: keys.publishable, origin: WEB_ORIGIN })
+      expect(fromPage.headers.get('access-control-allow-origin')).toBe(WEB_ORIGIN)
+      expect(fromPage.headers.get('access-control-expose-headers')).toContain('x-request-id')
+      expect((await partsOf(fromPage)).at(-1)).toEqual({ type: 'done' })
+    })
+
+    it('answers 200+ generated malformed requests with 4xx before any upstream, and keeps serving', async () => {
+      const before = await upstreamRequests()
+      const valid = chat({ max_tokens: 2 })
+      const broken: Record<string, unknown[]> = {
+        model: [123, '', null, 'no-such-model'],
+        messages: [[], 'hello', [{ role: 'wizard', content: 'x' }], [{ role: 'user' }], [{ role: 'user', content: 5 }], [{ role: 'user', content: 'x', prefix: true }], [{ role: 'user', content: 'x'.repeat(70_000) }]],
+        temperature: [-1, 2.5, 'warm'],
+        top_p: [0, 1.5],
+        max_tokens: [0, -3, 1.5, '10'],
+        n: [2, 0],
+        stop: [['a', 'b', 'c', 'd', 'e'], [1], 7],
+        logit_bias: [{ a: 1 }, { 1: 101 }],
+        tool_choice: ['required', { type: 'function', function: { name: 'nope' } }],
+        stream: ['yes', 1],
+      }
+      const notJson = fc.string().filter((text) => {
+        try {
+          JSON.parse(text)
+          return false
+        } catch {
+          return true
+        }
+      })
+      const request = fc.oneof(
+        notJson.map((body) => ({ body, key: keys.secret as string | null })),
+        fc.jsonValue().filter((value) => typeof value !== 'object' || value === null || Array.isArray(value)).map((value) => ({ body: JSON.stringify(value), key: keys.secret as string | null })),
+        fc.constantFrom(...Object.keys(broken)).chain((field) => fc.constantFrom(...broken[field]!).map((value) => ({ body: JSON.stringify({ ...valid, [field]: value }), key: keys.secret as string | null }))),
+        fc.constantFrom(null, 'sk_nope', 'Basic', keys.publishable).map((key) => ({ body: JSON.stringify(valid), key })),
+      )
+      let sent = 0
+      await fc.assert(
+        fc.asyncProperty(request, async ({ body, key }) => {
+          const response = await post(body, { key })
+          sent++
+          expect(response.status).toBeGreaterThanOrEqual(400)
+          expect(response.status).toBeLessThan(500)
+          expect((await envelope(response)).message.length).toBeGreaterThan(0)
+        }),
+        { numRuns: 220 },
+      )
+      expect(sent).toBeGreaterThanOrEqual(200)
+      expect(await upstreamRequests()).toBe(before)
+      const ok = await post(valid)
+      expect(ok.status).toBe(200)
+      expect(((await ok.json()) as { usage: { completion_tokens: number } }).usage.completion_tokens).toBe(2)
+    })
+
+    it('carries the request id to native-server and back', async () => {
+      const id = `edge-test-${Date.now()}`
+      const response = await post(chat(), { headers: { 'x-request-id': id } })
+      expect(response.headers.get('x-request-id')).toBe(id)
+      await response.arrayBuffer()
+      const upstreamLines = [...local!.lines, ...remote!.lines].filter((line) => line.includes(id))
+      expect(upstreamLines.length).toBeGreaterThan(0)
+      if (logs) expect(logs().filter((line) => line.includes(id)).length).toBeGreaterThan(0)
+    })
+
+    it('aborts the upstream generation when the client goes away', async () => {
+      const cancelled = async () => (await Promise.all(upstreams().map((u) => metric(u, 'tandem_cancellations_total')))).reduce((a, b) => a + b, 0)
+      const active = async () => (await Promise.all(upstreams().map((u) => metric(u, 'tandem_active_sequences')))).reduce((a, b) => a + b, 0)
+      let outcome: string | undefined
+      for (let attempt = 1; attempt <= abortTries && outcome !== 'left'; attempt++) {
+        await expect.poll(active).toBe(0)
+        const before = await cancelled()
+        const client = new AbortController()
+        const id = `abort-${attempt}-${Date.now()}`
+        const response = await post(long(), { signal: client.signal, headers: { 'x-request-id': id } })
+        const reader = response.body!.getReader()
+        await reader.read()
+        await reader.read()
+        expect(await active()).toBe(1)
+        client.abort()
+        // native-server logs how each generation ended: 'left' when its client (the gateway) went away.
+        const ended = () => [...local!.lines, ...remote!.lines].find((line) => line.includes(id) && line.includes('"outcome"'))
+        await expect.poll(ended, { timeout: 10_000 }).toBeDefined()
+        outcome = (JSON.parse(ended()!) as { outcome: string }).outcome
+        if (outcome === 'left') expect(await cancelled()).toBe(before + 1)
+      }
+      expect(outcome).toBe('left')
+      await expect.poll(active, { timeout: 10_000 }).toBe(0)
+    })
+
+    it('ends a stream whose upstream dies with an error event, and moves later requests to the other', async () => {
+      // Two streams at once: least-outstanding balancing puts one on each upstream.
+      const clients = [new AbortController(), new AbortController()]
+      const open = await Promise.all(clients.map((client) => post(long(), { signal: client.signal })))
+      const streams = open.map((response) => decodeChatStream(response.body!))
+      for (const stream of streams) expect((await stream.next()).value).toMatchObject({ type: 'chunk' })
+      expect([await metric(local!.server, 'tandem_active_sequences'), await metric(remote!, 'tandem_active_sequences')]).toEqual([1, 1])
+
+      remote!.kill()
+      const ends = streams.map(async (stream, index) => {
+        let last: ChatStreamPart | undefined
+        for await (const part of stream) last = part
+        return { index, last }
+      })
+      const dead = await Promise.race(ends)
+      // Never a silent truncation: the gateway ends the cut stream with the error envelope.
+      expect(dead.last).toMatchObject({ type: 'error', error: { code: expect.stringMatching(/^upstream_(unavailable|error)$/) } })
+      clients[1 - dead.index]!.abort()
+      await ends[1 - dead.index]
+
+      for (let i = 0; i < 5; i++) {
+        const response = await post(chat({ stream: i % 2 === 0 }))
+        expect(response.status).toBe(200)
+        if (i % 2 === 0) expect((await partsOf(response)).at(-1)).toEqual({ type: 'done' })
+        else expect(((await response.json()) as { usage: { completion_tokens: number } }).usage.completion_tokens).toBe(4)
+      }
+      await expect.poll(async () => ((await (await fetch(`${gateway!.url}/healthz`)).json()) as { upstreams: { available: number } }).upstreams.available, { timeout: 5_000 }).toBe(1)
+    })
+  })
+}

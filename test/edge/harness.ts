@@ -1,0 +1,169 @@
+// Real parts for the gateway's tests and bench: native-servers on the tiny Grok-2, and the
+// gateway in workerd (through wrangler) or in this Node process. Everything on loopback, port 0.
+import { spawn } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { createInterface } from 'node:readline'
+import { fileURLToPath } from 'node:url'
+import { startGateway } from '@tandem/edge/node'
+import { createJsonLogger } from '@tandem/edge'
+import { tinyVocabulary } from '@tandem/models'
+import { ensureTinyModel } from '@tandem/models/node'
+import { createLogger, startNativeServer, type NativeServer } from '@tandem/native-server'
+
+export const MODEL = 'grok-2-tiny'
+export const WEB_ORIGIN = 'https://app.example'
+export const TOKEN_SECRET = 'edge-test-token-secret-of-32-characters-at-least'
+export const keys = {
+  secret: 'sk_edge_test_secret',
+  limited: 'sk_edge_test_limited',
+  frugal: 'sk_edge_test_frugal',
+  publishable: 'pk_edge_test_web',
+} as const
+
+const vocabulary = tinyVocabulary()
+
+/**
+ * The tiny model has random weights. Token b is byte b: pushing 128–255 down keeps its output ASCII,
+ * and pushing the control tokens (end of turn and the others llama.cpp may end on) down makes it
+ * generate exactly max_tokens, so counts can be compared.
+ */
+export const fixedLength: Record<string, number> = Object.fromEntries(
+  [...Array.from({ length: 128 }, (_, i) => 128 + i), vocabulary.eosId, vocabulary.padId, vocabulary.bosId].map((id) => [String(id), -100]),
+)
+
+export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
+
+export interface Gateway {
+  readonly url: string
+  close(): Promise<void>
+}
+
+/** The gateway's settings for these upstreams: three secret keys with different limits, a publishable key, tokens. */
+export function gatewayEnv(upstreams: readonly string[], overrides: Record<string, string> = {}): Record<string, string> {
+  return {
+    EDGE_UPSTREAMS: upstreams.join(','),
+    EDGE_MODELS: MODEL,
+    EDGE_SECRET_KEYS: JSON.stringify([
+      { id: 'server', sha256: sha256(keys.secret), limits: { rpm: 100_000, tpm: 1e9 }, token_limits: { rpm: 100_000, tpm: 1e9 } },
+      { id: 'limited', sha256: sha256(keys.limited), limits: { rpm: 5, tpm: 1e9 } },
+      { id: 'frugal', sha256: sha256(keys.frugal), limits: { rpm: 1000, tpm: 300 } },
+    ]),
+    EDGE_PUBLISHABLE_KEYS: JSON.stringify([{ id: 'web', sha256: sha256(keys.publishable), origins: [WEB_ORIGIN], limits: { rpm: 100_000, tpm: 1e9 } }]),
+    EDGE_TOKEN_SECRET: TOKEN_SECRET,
+    EDGE_HEALTH_INTERVAL_MS: '1000',
+    EDGE_LOG_LEVEL: 'warn',
+    ...overrides,
+  }
+}
+
+const SECRETS = new Set(['EDGE_SECRET_KEYS', 'EDGE_TOKEN_SECRET', 'EDGE_UPSTREAM_KEY'])
+
+/** The Workers entry in workerd, through wrangler, with the root wrangler.toml and these settings over its vars. */
+export async function startWorkerdGateway(env: Record<string, string>): Promise<Gateway> {
+  process.env.WRANGLER_SEND_METRICS = 'false'
+  const { unstable_startWorker } = await import('wrangler')
+  const bindings = Object.fromEntries(
+    Object.entries(env).map(([name, value]) => [name, { type: SECRETS.has(name) ? ('secret_text' as const) : ('plain_text' as const), value }]),
+  )
+  const worker = await unstable_startWorker({
+    config: fileURLToPath(new URL('../../wrangler.toml', import.meta.url)),
+    bindings,
+    dev: { server: { hostname: '127.0.0.1', port: 0 }, inspector: false, persist: false, watch: false, logLevel: 'error' },
+  })
+  try {
+    await worker.ready
+    const url = (await worker.url).href.replace(/\/$/, '')
+    return { url, close: () => worker.dispose() }
+  } catch (error) {
+    await worker.dispose()
+    throw error
+  }
+}
+
+/** The Node entry in this process; its log lines go to `lines`. */
+export async function startNodeGateway(env: Record<string, string>, lines: string[] = []): Promise<Gateway> {
+  return startGateway({ env, port: 0, log: createJsonLogger('info', (line) => lines.push(line)) })
+}
+
+export interface Upstream {
+  readonly server: NativeServer
+  /** Its JSON log lines. */
+  readonly lines: string[]
+}
+
+/** A real native-server on the tiny Grok-2, in this process, on one thread. */
+export async function startUpstream(): Promise<Upstream> {
+  await ensureTinyModel()
+  const lines: string[] = []
+  const server = await startNativeServer({
+    port: 0,
+    threads: 1,
+    gpu: 'cpu',
+    contextSize: 4096,
+    parallel: 4,
+    logger: createLogger({ level: 'info', write: (line) => lines.push(line) }),
+  })
+  return { server, lines }
+}
+
+export interface UpstreamProcess {
+  readonly url: string
+  /** Its JSON log lines. */
+  readonly lines: string[]
+  /** SIGKILL: the connection drops mid-whatever, as when a machine dies. */
+  kill(): void
+  close(): Promise<void>
+}
+
+/** A native-server in its own process (its CLI), so a test can kill it outright. */
+export async function spawnUpstream(): Promise<UpstreamProcess> {
+  await ensureTinyModel()
+  const bin = fileURLToPath(new URL('../../native-server/bin/tandem-native.js', import.meta.url))
+  const child = spawn(process.execPath, [bin, '--port', '0', '--threads', '1', '--gpu', 'cpu', '--context-size', '4096', '--parallel', '4'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  const lines: string[] = []
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('native-server did not get ready in 60 s')), 60_000)
+    child.once('exit', (code) => reject(new Error(`native-server exited with ${code}`)))
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      lines.push(line)
+      try {
+        const entry = JSON.parse(line) as { msg?: string; url?: string }
+        if (entry.msg === 'ready' && entry.url) {
+          clearTimeout(timer)
+          resolve(entry.url)
+        }
+      } catch {
+        // not a log line
+      }
+    })
+  }).catch((error: unknown) => {
+    child.kill('SIGKILL')
+    throw error
+  })
+  return {
+    url,
+    lines,
+    kill: () => void child.kill('SIGKILL'),
+    async close() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+      await exited
+    },
+  }
+}
+
+/** Sums a Prometheus counter or gauge over all its label sets. */
+export async function metric(upstream: { url: string }, name: string): Promise<number> {
+  const text = await (await fetch(`${upstream.url}/metrics`)).text()
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith(`${name} `) || line.startsWith(`${name}{`))
+    .reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0)
+}
+
+/** Closes whatever was started, even if some of it failed to start or fails to close. */
+export async function closeAll(...things: Array<{ close(): Promise<unknown> } | undefined>): Promise<void> {
+  await Promise.allSettled(things.map((thing) => thing?.close()))
+}

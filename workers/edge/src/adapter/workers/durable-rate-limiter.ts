@@ -1,0 +1,29 @@
+import type { Limits } from '../../config/index.ts'
+import type { Cost, RateDecision, RateLimiter } from '../../limits/index.ts'
+import type { DurableObjectNamespace } from './durable-object-namespace.ts'
+
+export interface RateLimiterStub {
+  take(cost: Cost, limits: Limits): Promise<RateDecision>
+  settle(ticket: number, tokens: number): Promise<void>
+}
+
+/** Each principal's window in its own Durable Object (`RateLimiterObject`), named by its limit key. */
+export class DurableRateLimiter implements RateLimiter {
+  readonly #namespace: DurableObjectNamespace<RateLimiterStub>
+
+  constructor(namespace: DurableObjectNamespace<RateLimiterStub>) {
+    this.#namespace = namespace
+  }
+
+  take(key: string, cost: Cost, limits: Limits): Promise<RateDecision> {
+    return this.#stub(key).take(cost, limits)
+  }
+
+  settle(key: string, ticket: number, tokens: number): Promise<void> {
+    return this.#stub(key).settle(ticket, tokens)
+  }
+
+  #stub(key: string): RateLimiterStub {
+    return this.#namespace.get(this.#namespace.idFromName(key))
+  }
+}

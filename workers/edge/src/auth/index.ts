@@ -1,0 +1,8 @@
+export { authenticate } from './authenticate.ts'
+export type { Credentials } from './authenticate.ts'
+export { findByDigest, keyDigest, timingSafeEqual } from './key-digest.ts'
+export { mayUseModel } from './principal.ts'
+export type { Principal, PrincipalKind } from './principal.ts'
+export { MAX_TOKEN_SECONDS, mintToken, tokenRequestSchema, verifyToken } from './tokens.ts'
+export type { MintedToken, TokenRequest } from './tokens.ts'
+export { CredentialCache } from './credential-cache.ts'

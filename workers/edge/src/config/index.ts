@@ -1,0 +1,10 @@
+export { defaultLimits, parseGatewayConfig } from './gateway-config.ts'
+export type {
+  GatewayConfig,
+  Limits,
+  LogLevel,
+  PublishableKeyConfig,
+  SecretKeyConfig,
+  UpstreamConfig,
+} from './gateway-config.ts'
+export type { GatewayEnvInput } from './config-schema.ts'

@@ -1,0 +1,222 @@
+// The app in Node, with no upstream listening (127.0.0.1:9 refuses connections): everything a
+// request meets before an upstream. Streams, failover and aborts against real native-servers
+// are in test/edge/.
+import { describe, expect, it } from 'vitest'
+import type { ExecutionContext } from 'hono'
+import { createGateway } from './gateway.ts'
+import { gatewayForEnv } from './gateway-for-env.ts'
+import { createJsonLogger } from './http/json-logger.ts'
+import { MemoryRateLimiter } from './limits/index.ts'
+import { testConfig, testEnv, testKeys, WEB_ORIGIN } from './test-helpers.ts'
+
+const background: Array<Promise<unknown>> = []
+const executionContext: ExecutionContext = { waitUntil: (promise) => void background.push(promise), passThroughOnException() {}, props: {} }
+
+async function gateway(overrides: Record<string, unknown> = {}) {
+  const lines: string[] = []
+  const app = createGateway({
+    config: await testConfig({ EDGE_LOG_LEVEL: 'debug', ...overrides }),
+    limiter: new MemoryRateLimiter(),
+    log: createJsonLogger('debug', (line) => lines.push(line)),
+  })
+  function request(path: string, init: RequestInit & { key?: string; origin?: string; json?: unknown } = {}) {
+    const { key, origin, json, ...rest } = init
+    const headers = new Headers(rest.headers)
+    if (key !== undefined) headers.set('authorization', `Bearer ${key}`)
+    if (origin !== undefined) headers.set('origin', origin)
+    if (json !== undefined) headers.set('content-type', 'application/json')
+    const body = json === undefined ? rest.body : JSON.stringify(json)
+    return app.request(path, { ...rest, headers, body }, undefined, executionContext)
+  }
+  return { app, request, lines }
+}
+
+const chat = { model: 'grok-2-tiny', messages: [{ role: 'user', content: 'a secret prompt' }], max_tokens: 4 }
+
+async function envelope(response: Response) {
+  expect(response.headers.get('content-type')).toMatch(/^application\/json/)
+  return ((await response.json()) as { error: { code: string; message: string; param: string | null; type: string } }).error
+}
+
+describe('the gateway before any upstream', () => {
+  it('answers /healthz without credentials', async () => {
+    const { request } = await gateway()
+    const response = await request('/healthz')
+    expect(response.status).toBe(200)
+    expect(await response.json()).toEqual({ status: 'ok', upstreams: { available: 1, total: 1 } })
+  })
+
+  it('refuses missing, wrong and misplaced credentials with the OpenAI envelope', async () => {
+    const { request } = await gateway()
+    const cases = [
+      { key: undefined, origin: undefined, status: 401, code: 'unauthorized', type: 'authentication_error' },
+      { key: 'sk_nope', origin: undefined, status: 401, code: 'unauthorized', type: 'authentication_error' },
+      { key: testKeys.secret, origin: WEB_ORIGIN, status: 403, code: 'forbidden', type: 'permission_error' },
+      { key: testKeys.publishable, origin: 'https://evil.example', status: 403, code: 'forbidden', type: 'permission_error' },
+      { key: testKeys.publishable, origin: undefined, status: 403, code: 'forbidden', type: 'permission_error' },
+    ]
+    for (const { key, origin, status, code, type } of cases) {
+      for (const response of [await request('/v1/models', { key, origin }), await request('/v1/chat/completions', { method: 'POST', key, origin, json: chat })]) {
+        expect(response.status).toBe(status)
+        expect(await envelope(response)).toMatchObject({ code, type })
+      }
+    }
+  })
+
+  it('lists the models a credential may use', async () => {
+    const { request } = await gateway()
+    const list = async (key: string, origin?: string) => ((await (await request('/v1/models', { key, origin })).json()) as { data: Array<{ id: string }> }).data.map((m) => m.id)
+    expect(await list(testKeys.secret)).toEqual(['grok-2-tiny', 'grok-2'])
+    expect(await list(testKeys.restricted)).toEqual(['grok-2-tiny'])
+    expect(await list(testKeys.publishable, WEB_ORIGIN)).toEqual(['grok-2-tiny', 'grok-2'])
+  })
+
+  it('answers CORS preflight for configured origins only, without credentials', async () => {
+    const { request } = await gateway()
+    const preflight = (origin: string) =>
+      request('/v1/chat/completions', {
+        method: 'OPTIONS',
+        origin,
+        headers: { 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type, x-stainless-os' },
+      })
+    const allowed = await preflight(WEB_ORIGIN)
+    expect(allowed.status).toBe(204)
+    expect(allowed.headers.get('access-control-allow-origin')).toBe(WEB_ORIGIN)
+    expect(allowed.headers.get('access-control-allow-headers')).toBe('authorization,content-type,x-stainless-os')
+    expect(allowed.headers.get('access-control-allow-methods')).toBe('GET,POST,OPTIONS')
+    const refused = await preflight('https://evil.example')
+    expect(refused.headers.get('access-control-allow-origin')).toBeNull()
+    const actual = await request('/v1/models', { key: testKeys.publishable, origin: WEB_ORIGIN })
+    expect(actual.headers.get('access-control-allow-origin')).toBe(WEB_ORIGIN)
+    expect(actual.headers.get('access-control-expose-headers')).toContain('x-ratelimit-remaining-requests')
+  })
+
+  it('validates the body with @tandem/protocol and names the field at fault', async () => {
+    const { request } = await gateway()
+    const post = (body: BodyInit, key: string = testKeys.secret) => request('/v1/chat/completions', { method: 'POST', key, body, headers: { 'content-type': 'application/json' } })
+    expect(await envelope(await post('{"model": '))).toMatchObject({ code: 'invalid_request', message: 'request body: not valid JSON' })
+    expect(await envelope(await post(JSON.stringify({ model: 'grok-2-tiny', messages: [] })))).toMatchObject({ code: 'invalid_request', param: 'messages' })
+    expect(await envelope(await post(JSON.stringify({ ...chat, temperature: 9 })))).toMatchObject({ code: 'invalid_request', param: 'temperature' })
+    const unknown = await post(JSON.stringify({ ...chat, model: 'gpt-9' }))
+    expect(unknown.status).toBe(404)
+    expect(await envelope(unknown)).toMatchObject({ code: 'not_found', param: 'model' })
+    const forbidden = await post(JSON.stringify({ ...chat, model: 'grok-2' }), testKeys.restricted)
+    expect(forbidden.status).toBe(403)
+    expect(await envelope(forbidden)).toMatchObject({ code: 'forbidden', param: 'model' })
+  })
+
+  it('refuses bodies over the limit with 413, announced or not', async () => {
+    const { request } = await gateway({ EDGE_MAX_BODY_BYTES: 2048 })
+    const big = JSON.stringify({ ...chat, messages: [{ role: 'user', content: 'x'.repeat(4000) }] })
+    const announced = await request('/v1/chat/completions', { method: 'POST', key: testKeys.secret, body: big, headers: { 'content-length': String(big.length) } })
+    expect(announced.status).toBe(413)
+    expect(await envelope(announced)).toMatchObject({ code: 'payload_too_large' })
+    const bytes = new TextEncoder().encode(big)
+    const streamed = new ReadableStream({
+      start(controller) {
+        for (let i = 0; i < bytes.length; i += 1000) controller.enqueue(bytes.slice(i, i + 1000))
+        controller.close()
+      },
+    })
+    const chunked = await request('/v1/chat/completions', { method: 'POST', key: testKeys.secret, body: streamed, duplex: 'half' } as RequestInit)
+    expect(chunked.status).toBe(413)
+  })
+
+  it('limits requests per key with 429, Retry-After and x-ratelimit-* headers', async () => {
+    const { request } = await gateway()
+    const post = () => request('/v1/chat/completions', { method: 'POST', key: testKeys.restricted, json: chat })
+    const first = await post()
+    // Admitted, then no upstream could be reached.
+    expect(first.status).toBe(503)
+    expect(first.headers.get('x-ratelimit-limit-requests')).toBe('2')
+    expect(first.headers.get('x-ratelimit-remaining-requests')).toBe('1')
+    expect((await post()).status).toBe(503)
+    const refused = await post()
+    expect(refused.status).toBe(429)
+    expect(await envelope(refused)).toMatchObject({ code: 'rate_limited', type: 'rate_limit_error' })
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(59)
+    expect(refused.headers.get('x-ratelimit-remaining-requests')).toBe('0')
+    // Another key has its own window.
+    expect((await request('/v1/chat/completions', { method: 'POST', key: testKeys.secret, json: chat })).status).toBe(503)
+  })
+
+  it('limits tokens per minute, and refuses a request bigger than a minute’s allowance for good', async () => {
+    const { request } = await gateway()
+    const post = (maxTokens: number) => request('/v1/chat/completions', { method: 'POST', key: testKeys.restricted, json: { ...chat, max_tokens: maxTokens } })
+    const huge = await post(5000)
+    expect(huge.status).toBe(429)
+    expect(huge.headers.get('retry-after')).toBeNull()
+    expect((await envelope(huge)).message).toMatch(/more than the 1000 per minute/)
+    expect((await post(900)).status).toBe(503)
+    await Promise.all(background)
+    // The failed request's reservation was refunded: the next one fits again.
+    expect((await post(900)).status).toBe(503)
+  })
+
+  it('mints tokens for secret keys only, and the token works for its subject', async () => {
+    const { request } = await gateway()
+    const mint = (key: string, json: unknown, origin?: string) => request('/v1/tokens', { method: 'POST', key, origin, json })
+    const minted = await mint(testKeys.secret, { subject: 'user-7', models: ['grok-2-tiny'], expires_in: 60 })
+    expect(minted.status).toBe(200)
+    expect(minted.headers.get('cache-control')).toBe('no-store')
+    const { token, subject, models } = (await minted.json()) as { token: string; subject: string; models: string[] }
+    expect({ subject, models }).toEqual({ subject: 'user-7', models: ['grok-2-tiny'] })
+    const listed = (await (await request('/v1/models', { key: token, origin: WEB_ORIGIN })).json()) as { data: Array<{ id: string }> }
+    expect(listed.data.map((m) => m.id)).toEqual(['grok-2-tiny'])
+    expect((await request('/v1/chat/completions', { method: 'POST', key: token, json: { ...chat, model: 'grok-2' } })).status).toBe(403)
+    expect((await mint(testKeys.publishable, { subject: 'x' }, WEB_ORIGIN)).status).toBe(403)
+    expect((await mint(token, { subject: 'x' })).status).toBe(403)
+    expect(await envelope(await mint(testKeys.secret, { subject: 'x', expires_in: 7200 }))).toMatchObject({ code: 'invalid_request', param: 'expires_in' })
+  })
+
+  it('passes a request id through, or makes one, on every response', async () => {
+    const { request, lines } = await gateway()
+    const passed = await request('/v1/models', { key: testKeys.secret, headers: { 'x-request-id': 'abc-123' } })
+    expect(passed.headers.get('x-request-id')).toBe('abc-123')
+    const refused = await request('/v1/models', { headers: { 'x-request-id': 'bad id with spaces' } })
+    expect(refused.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/)
+    expect(lines.map((line) => JSON.parse(line) as { request_id?: string }).map((l) => l.request_id)).toContain('abc-123')
+  })
+
+  it('logs JSON lines with ids and codes, never prompt text or keys', async () => {
+    const { request, lines } = await gateway()
+    await request('/v1/chat/completions', { method: 'POST', key: testKeys.secret, json: chat })
+    await request('/v1/chat/completions', { method: 'POST', key: testKeys.secret, body: '{"messages": "a secret prompt' })
+    await request('/v1/chat/completions', { method: 'POST', key: 'sk_a_wrong_key', json: chat })
+    const parsed = lines.map((line) => JSON.parse(line) as Record<string, unknown>)
+    expect(parsed.find((l) => l.msg === 'request' && l.status === 503)).toMatchObject({ principal: 'server', model: 'grok-2-tiny', code: 'upstream_unavailable', attempts: 1 })
+    for (const line of lines) {
+      expect(line).not.toContain('secret prompt')
+      expect(line).not.toContain(testKeys.secret)
+      expect(line).not.toContain('sk_a_wrong_key')
+    }
+  })
+
+  it('answers unknown routes with a 404 envelope', async () => {
+    const { request } = await gateway()
+    const response = await request('/v1/embeddings', { method: 'POST', key: testKeys.secret })
+    expect(response.status).toBe(404)
+    expect(await envelope(response)).toMatchObject({ code: 'not_found' })
+  })
+})
+
+describe('gatewayForEnv', () => {
+  it('fails every request with a message naming the bad setting, and logs it once', async () => {
+    const lines: string[] = []
+    const gatewayFor = gatewayForEnv({ limiter: () => new MemoryRateLimiter(), log: createJsonLogger('info', (line) => lines.push(line)) })
+    const env = await testEnv({ EDGE_UPSTREAMS: 'not a url' })
+    for (let i = 0; i < 2; i++) {
+      const response = await gatewayFor(env).fetch(new Request('http://gateway/healthz'), undefined, executionContext)
+      expect(response.status).toBe(500)
+      expect(await envelope(response)).toMatchObject({ code: 'internal', message: expect.stringMatching(/^gateway configuration: EDGE_UPSTREAMS\[0\]/) })
+    }
+    expect(lines).toHaveLength(1)
+    expect(JSON.parse(lines[0]!)).toMatchObject({ level: 'error', msg: 'bad configuration' })
+  })
+
+  it('builds the gateway once per environment', async () => {
+    const gatewayFor = gatewayForEnv({ limiter: () => new MemoryRateLimiter() })
+    const env = await testEnv()
+    expect(gatewayFor(env)).toBe(gatewayFor(env))
+  })
+})

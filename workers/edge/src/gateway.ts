@@ -1,0 +1,90 @@
+import { Hono } from 'hono'
+import { cors } from 'hono/cors'
+import { requestId } from 'hono/request-id'
+import { TandemError, toTandemError } from '@tandem/protocol'
+import type { GatewayConfig } from './config/index.ts'
+import { accessLog } from './http/access-log.ts'
+import { limitBody } from './http/body-limit.ts'
+import { errorResponse } from './http/error-response.ts'
+import type { GatewayEnv } from './http/gateway-env.ts'
+import { createJsonLogger, type Logger } from './http/json-logger.ts'
+import { requirePrincipal } from './http/require-principal.ts'
+import type { RateLimiter } from './limits/index.ts'
+import { chatCompletions } from './routes/chat-completions.ts'
+import { healthz } from './routes/healthz.ts'
+import { models } from './routes/models.ts'
+import { tokens } from './routes/tokens.ts'
+import { HealthChecker } from './upstreams/health-checker.ts'
+import { webFetch, type UpstreamFetch } from './upstreams/upstream-fetch.ts'
+import { UpstreamPool } from './upstreams/upstream-pool.ts'
+
+export interface GatewayOptions {
+  readonly config: GatewayConfig
+  /** The runtime's rate-limit store: a Durable Object on Workers, memory in Node. */
+  readonly limiter: RateLimiter
+  /** How to reach upstreams; the runtime's fetch by default. */
+  readonly fetch?: UpstreamFetch
+  readonly log?: Logger
+}
+
+const exposedHeaders = [
+  'x-request-id',
+  'retry-after',
+  'retry-after-ms',
+  ...['limit', 'remaining', 'reset'].flatMap((what) => [`x-ratelimit-${what}-requests`, `x-ratelimit-${what}-tokens`]),
+]
+
+/**
+ * The gateway: one Hono app, served by the Workers entry (`worker.ts`) and the Node
+ * entry (`node.ts`). Each request is authenticated, limited and validated before any
+ * upstream is touched. Both entries pass an ExecutionContext: background work (health
+ * checks, settling limits) goes to `waitUntil`.
+ */
+export function createGateway({ config, limiter, fetch = webFetch, log = createJsonLogger(config.logLevel) }: GatewayOptions): Hono<GatewayEnv> {
+  const pool = new UpstreamPool(config.upstreams, { ejectMs: config.healthIntervalMs })
+  const health = new HealthChecker(pool, {
+    fetch,
+    intervalMs: config.healthIntervalMs,
+    headers: config.upstreamKey === undefined ? {} : { authorization: `Bearer ${config.upstreamKey}` },
+    log,
+  })
+  const parts = { config, limiter, pool, fetch, log }
+  const allowedOrigins = new Set(config.corsOrigins)
+
+  const app = new Hono<GatewayEnv>()
+  app.use(requestId({ limitLength: 128 }))
+  app.use(accessLog(log))
+  const corsHeaders = cors({
+    origin: (origin) => (allowedOrigins.has(origin) ? origin : null),
+    allowMethods: ['GET', 'POST', 'OPTIONS'],
+    exposeHeaders: exposedHeaders,
+    maxAge: 600,
+  })
+  // Servers send no Origin and need no CORS headers; skipping the middleware for them saves work on every request.
+  app.use(function browserCors(c, next) {
+    return c.req.method === 'OPTIONS' || c.req.header('origin') !== undefined ? corsHeaders(c, next) : next()
+  })
+  app.use(async function checkUpstreams(c, next) {
+    const checks = health.runIfDue(Date.now())
+    if (checks !== undefined) c.executionCtx.waitUntil(checks)
+    await next()
+  })
+
+  app.get('/healthz', healthz(parts))
+  app.use('/v1/*', requirePrincipal(config))
+  app.get('/v1/models', models(parts))
+  app.post('/v1/chat/completions', limitBody(config.maxBodyBytes), chatCompletions(parts))
+  app.post('/v1/tokens', limitBody(64 * 1024), tokens(parts))
+
+  app.notFound((c) => errorResponse(c, new TandemError('not_found', `no route for ${c.req.method} ${c.req.path}`)))
+  app.onError(function toEnvelope(thrown, c) {
+    const error = toTandemError(thrown)
+    c.get('logFields').code = error.code
+    if (error.status >= 500 && error.cause !== undefined) {
+      const cause = error.cause instanceof Error ? `${error.cause.name}: ${error.cause.message}` : 'unknown'
+      log.error('request failed', { request_id: c.get('requestId'), code: error.code, cause })
+    }
+    return errorResponse(c, error)
+  })
+  return app
+}

@@ -1,0 +1,7 @@
+export { estimatePromptTokens, reservedTokens } from './estimate-tokens.ts'
+export { MemoryRateLimiter } from './memory-rate-limiter.ts'
+export { formatDuration, rateLimitHeaders } from './rate-limit-headers.ts'
+export type { RateLimiter } from './rate-limiter.ts'
+export { SlidingWindow, WINDOW_MS } from './sliding-window.ts'
+export type { Cost, LimitSnapshot, RateDecision, WindowEntry } from './sliding-window.ts'
+export { admit } from './admit.ts'

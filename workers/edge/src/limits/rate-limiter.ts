@@ -1,0 +1,12 @@
+import type { Limits } from '../config/index.ts'
+import type { Cost, RateDecision } from './sliding-window.ts'
+
+/**
+ * Where the windows live. Every gateway instance that serves a principal must reach the
+ * same window: one Durable Object per principal on Workers, memory in the single Node process.
+ */
+export interface RateLimiter {
+  take(key: string, cost: Cost, limits: Limits): Promise<RateDecision>
+  /** Corrects an admitted request's reservation: `tokens` is actual minus reserved. */
+  settle(key: string, ticket: number, tokens: number): Promise<void>
+}

@@ -1,0 +1,14 @@
+import type { GatewayConfig } from '../config/index.ts'
+import type { Logger } from '../http/json-logger.ts'
+import type { RateLimiter } from '../limits/index.ts'
+import type { UpstreamFetch } from '../upstreams/upstream-fetch.ts'
+import type { UpstreamPool } from '../upstreams/upstream-pool.ts'
+
+/** What the routes share: built once per configuration. */
+export interface GatewayParts {
+  readonly config: GatewayConfig
+  readonly limiter: RateLimiter
+  readonly pool: UpstreamPool
+  readonly fetch: UpstreamFetch
+  readonly log: Logger
+}

@@ -1,0 +1,56 @@
+import type { Logger } from '../http/json-logger.ts'
+import type { UpstreamFetch } from './upstream-fetch.ts'
+import type { UpstreamPool } from './upstream-pool.ts'
+
+export interface HealthCheckerOptions {
+  readonly fetch: UpstreamFetch
+  readonly intervalMs: number
+  readonly headers: Record<string, string>
+  readonly log: Logger
+}
+
+/**
+ * Active checks: `GET /readyz` on every upstream, at most once per interval. Workers
+ * have no background timers outside a request, so checks run when a request finds them
+ * due, in the background (the caller hands the promise to `waitUntil`); both runtimes
+ * do the same.
+ */
+export class HealthChecker {
+  readonly #pool: UpstreamPool
+  readonly #options: HealthCheckerOptions
+  #lastRun = Number.NEGATIVE_INFINITY
+  #running: Promise<void> | undefined
+
+  constructor(pool: UpstreamPool, options: HealthCheckerOptions) {
+    this.#pool = pool
+    this.#options = options
+  }
+
+  /** Starts a round of checks if one is due; the promise settles when it is done and never rejects. */
+  runIfDue(now: number): Promise<void> | undefined {
+    if (this.#running !== undefined || now - this.#lastRun < this.#options.intervalMs) return undefined
+    this.#lastRun = now
+    this.#running = this.run().finally(() => (this.#running = undefined))
+    return this.#running
+  }
+
+  async run(): Promise<void> {
+    const { fetch, headers, intervalMs, log } = this.#options
+    const timeoutMs = Math.min(2000, intervalMs)
+    await Promise.all(
+      this.#pool.upstreams.map(async (upstream) => {
+        let ready: boolean
+        try {
+          const response = await fetch(`${upstream.url}/readyz`, { method: 'GET', headers, signal: AbortSignal.timeout(timeoutMs) })
+          await response.text()
+          ready = response.status >= 200 && response.status < 300
+        } catch {
+          ready = false
+        }
+        if (ready !== upstream.ready) log.info(ready ? 'upstream ready' : 'upstream not ready', { upstream: upstream.name })
+        upstream.ready = ready
+        if (ready) this.#pool.succeeded(upstream)
+      }),
+    )
+  }
+}
