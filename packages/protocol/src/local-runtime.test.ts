@@ -25,3 +25,19 @@ describe('loadRequestSchema', () => {
     if (!result.ok) expect(result.error.param).toBe('manifestUrl')
   })
 })
+
+describe('loadRequestSchema engines', () => {
+  it('defaults to wllama, which needs a manifest', () => {
+    const result = parseWith(loadRequestSchema, { model: 'grok-2-tiny', variant: 'q4_0', backend: 'wasm' }, 'load request')
+    expect(result.ok).toBe(false)
+    if (!result.ok) expect(result.error.param).toBe('manifestUrl')
+    const ok = parseWith(loadRequestSchema, { model: 'grok-2-tiny', variant: 'q4_0', backend: 'wasm', manifestUrl: 'http://127.0.0.1/m.json' }, 'load request')
+    expect(ok.ok && ok.value.engine).toBe('wllama')
+  })
+
+  it('takes web-llm with a custom record or none (its prebuilt list)', () => {
+    const record = { model: 'http://127.0.0.1/mlc/', model_lib: 'http://127.0.0.1/lib.wasm', required_features: ['shader-f16'] }
+    expect(parseWith(loadRequestSchema, { model: 'm', variant: 'q4f16_1', backend: 'webgpu', engine: 'web-llm', mlcRecord: record }, 'load request').ok).toBe(true)
+    expect(parseWith(loadRequestSchema, { model: 'm', variant: 'q4f16_1', backend: 'webgpu', engine: 'web-llm' }, 'load request').ok).toBe(true)
+  })
+})

@@ -8,21 +8,49 @@ import { TandemError, type TandemErrorEnvelope } from './errors.ts'
 // comlink). Structured clone keeps an Error's message but drops its code, so errors cross
 // as envelopes and are rebuilt on arrival; methods never throw across the boundary.
 
-/** One variant of one model to load, from where, on which backend. Parsed by the worker. */
-export const loadRequestSchema = z.object({
-  model: z.string().min(1),
-  variant: z.string().min(1),
-  /** The model's manifest (`@tandem/models`); shards sit beside it. */
-  manifestUrl: z.url(),
-  backend: z.enum(['webgpu', 'wasm']),
-  threads: z.number().int().positive().optional(),
-  contextLength: z.number().int().positive().optional(),
+/** A web-llm model record (the subset Tandem passes on): an MLC build and its compiled library. */
+export const mlcRecordSchema = z.object({
+  /** Base URL of the MLC build; web-llm appends `resolve/main/` unless the URL already has a `/resolve/<rev>/`. */
+  model: z.url(),
+  model_lib: z.url(),
+  /** WebGPU features the build needs, e.g. `shader-f16` for q4f16 builds; checked before anything is fetched. */
+  required_features: z.array(z.string()).optional(),
+  /** web-llm's SRI checks (`sha256-…`) for the config, library and tokenizer files. */
+  integrity: z
+    .object({ config: z.string().optional(), model_lib: z.string().optional(), tokenizer: z.record(z.string(), z.string()).optional() })
+    .optional(),
 })
+export type MlcRecord = z.infer<typeof mlcRecordSchema>
+
+/** One variant of one model to load, from where, on which engine and backend. Parsed by the worker. */
+export const loadRequestSchema = z
+  .object({
+    model: z.string().min(1),
+    variant: z.string().min(1),
+    /** `wllama` runs GGUF shards from a manifest; `web-llm` runs an MLC build on WebGPU. */
+    engine: z.enum(['wllama', 'web-llm']).default('wllama'),
+    /** The model's manifest (`@tandem/models`); shards sit beside it. Required for wllama. */
+    manifestUrl: z.url().optional(),
+    /** web-llm: a custom record; absent, `model` is looked up in web-llm's prebuilt list. */
+    mlcRecord: mlcRecordSchema.optional(),
+    backend: z.enum(['webgpu', 'wasm']),
+    threads: z.number().int().positive().optional(),
+    contextLength: z.number().int().positive().optional(),
+  })
+  .superRefine((request, ctx) => {
+    if (request.engine === 'wllama' && !request.manifestUrl) {
+      ctx.addIssue({ code: 'custom', path: ['manifestUrl'], message: 'wllama loads GGUF shards listed in a manifest: expected its URL' })
+    }
+  })
 export type LoadRequest = z.infer<typeof loadRequestSchema>
+export type LoadRequestInput = z.input<typeof loadRequestSchema>
 
 export interface LoadProgress {
   stage: 'download' | 'verify' | 'load'
+  /** 0 to 1 through this stage: the one figure every engine can give (web-llm reports no bytes). */
+  fraction: number
   loadedBytes: number
+  /** 0 when the engine does not say. */
   totalBytes: number
   shardsDone: number
   shardsTotal: number
@@ -33,7 +61,10 @@ export interface RuntimeStatus {
   state: 'idle' | 'loading' | 'ready' | 'generating'
   model?: string
   variant?: string
+  engine?: LoadRequest['engine']
   backend?: 'webgpu' | 'wasm'
+  /** Threads the wasm backend runs on (1 when the page is not cross-origin isolated). */
+  threads?: number
 }
 
 export interface CachedModel {
@@ -41,6 +72,8 @@ export interface CachedModel {
   variant: string
   bytes: number
   files: number
+  /** Every shard the manifest lists is present; false while a download is partial. */
+  complete: boolean
 }
 
 export type WireError = { error: TandemErrorEnvelope; status: number }
@@ -49,13 +82,18 @@ export type WireChatPart = { type: 'chunk'; chunk: ChatCompletionChunk } | { typ
 
 /** The on-device runtime as the page sees it: one interface, whichever engine runs in the worker. */
 export interface LocalRuntime {
-  load(request: LoadRequest, onProgress?: (progress: LoadProgress) => void): Promise<Outcome<RuntimeStatus>>
+  load(request: LoadRequestInput, onProgress?: (progress: LoadProgress) => void): Promise<Outcome<RuntimeStatus>>
   /** A transferred stream of the answer; cancelling it stops generation. */
   chat(request: ChatRequest): Promise<ReadableStream<WireChatPart>>
   unload(): Promise<void>
   status(): Promise<RuntimeStatus>
-  cached(): Promise<CachedModel[]>
-  deleteCached(model: string, variant?: string): Promise<void>
+  cached(): Promise<Outcome<CachedModel[]>>
+  deleteCached(model: string, variant?: string): Promise<Outcome<void>>
+  /**
+   * Holds the Web Lock `name` for the worker's lifetime. A terminated or crashed worker's
+   * streams just stall, but its locks are released: the page learns of the death at once.
+   */
+  holdLock(name: string): Promise<void>
 }
 
 export function toWireError(error: TandemError): WireError {

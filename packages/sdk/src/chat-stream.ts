@@ -11,12 +11,12 @@ export class ChatStream implements AsyncIterable<ChatCompletionChunk> {
   #parts: AsyncIterable<ChatStreamPart>
   #controller: AbortController
   #consumed = false
-  readonly route: Route
+  #route: Route
   readonly plan: Plan
 
   constructor(parts: AsyncIterable<ChatStreamPart>, route: Route, plan: Plan, controller: AbortController) {
     this.#parts = parts
-    this.route = route
+    this.#route = route
     this.plan = plan
     this.#controller = controller
   }
@@ -24,6 +24,11 @@ export class ChatStream implements AsyncIterable<ChatCompletionChunk> {
   /** Stops the answer: the request is cancelled and iteration ends with an `aborted` error. */
   abort(): void {
     this.#controller.abort()
+  }
+
+  /** The route answering now: an answer that fails over midway starts `local` and ends `remote`. */
+  get route(): Route {
+    return this.#route
   }
 
   get signal(): AbortSignal {
@@ -36,7 +41,10 @@ export class ChatStream implements AsyncIterable<ChatCompletionChunk> {
     let finished = false
     try {
       for await (const part of this.#parts) {
-        if (part.type === 'chunk') yield part.chunk
+        if (part.type === 'chunk') {
+          if (part.chunk.tandem) this.#route = part.chunk.tandem.route
+          yield part.chunk
+        }
         else if (part.type === 'error') throw this.signal.aborted ? new TandemError('aborted', 'the request was aborted', { cause: part.error }) : part.error
         else {
           finished = true

@@ -1,9 +1,14 @@
 import { findModel } from '@tandem/models'
-import { TandemError, parseChatRequest, parseWith, type ChatCompletion, type ChatRequestInput } from '@tandem/protocol'
+import { TandemError, parseChatRequest, parseWith, type ChatCompletion, type ChatRequest, type ChatRequestInput, type LoadRequestInput } from '@tandem/protocol'
 import { ChatStream } from './chat-stream.ts'
-import { tandemOptionsSchema, type TandemOptions } from './options.ts'
+import { createEmitter, type TandemEvents, type Unsubscribe } from './local/events.ts'
+import { withFailover } from './local/failover.ts'
+import { createLocalTransport } from './local/local-transport.ts'
+import { createModelCache, type ModelCache } from './local/model-cache.ts'
+import { createRuntimeHolder } from './local/worker-runtime.ts'
+import { tandemOptionsSchema, type ResolvedOptions, type TandemOptions } from './options.ts'
 import type { DeviceProfile } from './plan/device.ts'
-import { planRoute, type Plan } from './plan/planner.ts'
+import { planRoute, wasmThreads, type Plan } from './plan/planner.ts'
 import { probeDevice } from './plan/probe.ts'
 import { createRemoteTransport } from './remote/remote-transport.ts'
 import type { Transport } from './transport.ts'
@@ -20,8 +25,14 @@ export interface Tandem {
       create(params: NonStreamingParams): Promise<ChatCompletion>
     }
   }
-  /** Where the next request would go, and why. No side effects: nothing loads or downloads. */
+  /** Where the next request would go, and why. Nothing loads or downloads (the local worker may start, to read its cache). */
   plan(): Promise<Plan>
+  /** Models stored on this device for the local route. */
+  cache: ModelCache
+  /** `progress` while a model downloads, verifies and loads; `route` when an answer moves to another route midway. */
+  on<K extends keyof TandemEvents>(type: K, listener: (event: TandemEvents[K]) => void): Unsubscribe
+  /** Stops the local worker; the next local request starts a new one. */
+  close(): Promise<void>
 }
 
 /** The client. Options are checked here, once, with errors that name the option. */
@@ -30,34 +41,78 @@ export function createTandem(input: TandemOptions): Tandem {
   if (!parsed.ok) throw parsed.error
   const options = parsed.value
   const remote = options.remote && createRemoteTransport({ ...options.remote, maxRetries: options.maxRetries, fetch: options.fetch })
+  const runtimes = options.local && createRuntimeHolder(options.local.worker)
+  const cache = createModelCache(runtimes)
+  const events = createEmitter<TandemEvents>()
   let device: Promise<DeviceProfile> | undefined
+  let persistAsked = false
 
-  async function planFor(modelId: string): Promise<Plan> {
+  async function currentDevice(): Promise<DeviceProfile> {
     device ??= probeDevice()
-    return planRoute({
-      device: await device,
+    // Connectivity changes while a page is open; the rest of the probe does not.
+    return { ...(await device), online: isOnline() }
+  }
+
+  async function cachedVariants(modelId: string, profile: DeviceProfile): Promise<string[]> {
+    if (!runtimes || !profile.canStartWorker || options.route === 'remote-only') return []
+    const stored = await cache.list().catch(() => [])
+    return stored.filter((c) => c.model === modelId && c.complete).map((c) => c.variant)
+  }
+
+  async function planFor(modelId: string): Promise<{ plan: Plan; profile: DeviceProfile }> {
+    const profile = await currentDevice()
+    const plan = planRoute({
+      device: profile,
       model: findModel(modelId),
       modelId,
       mode: options.route,
       contextLength: options.contextLength,
       hasRemote: remote !== undefined,
-      hasLocalRuntime: false,
-      cachedVariants: [],
+      hasLocalRuntime: runtimes !== undefined,
+      cachedVariants: await cachedVariants(modelId, profile),
+    })
+    return { plan, profile }
+  }
+
+  function localTransport(request: ChatRequest, plan: Plan, profile: DeviceProfile): Transport {
+    const { variant } = plan.local!
+    return createLocalTransport({
+      runtimes: runtimes!,
+      load: loadRequestFor(options, request.model, plan, profile),
+      onProgress: (progress) => events.emit('progress', { ...progress, model: request.model, variant }),
     })
   }
 
   async function open({ signal, ...body }: CreateParams): Promise<ChatStream> {
     const request = parseChatRequest({ model: options.model, ...body, stream: true, stream_options: { include_usage: true } })
     if (!request.ok) throw request.error
-    const chosen = await planFor(request.value.model)
-    const transport: Transport | undefined = chosen.route === 'remote' ? remote : undefined
-    if (!transport) throw new TandemError('local_unavailable', `no route can serve ${request.value.model}: ${chosen.reasons.join('; ')}`)
+    const { plan: chosen, profile } = await planFor(request.value.model)
+    if (chosen.route === 'none') throw new TandemError('local_unavailable', `no route can serve ${request.value.model}: ${chosen.reasons.join('; ')}`)
     const controller = new AbortController()
     if (signal) {
       if (signal.aborted) controller.abort(signal.reason)
       else signal.addEventListener('abort', () => controller.abort(signal.reason), { once: true })
     }
-    return new ChatStream(transport.stream(request.value, controller.signal), transport.route, chosen, controller)
+    if (chosen.route === 'remote') return new ChatStream(remote!.stream(request.value, controller.signal), 'remote', chosen, controller)
+
+    if (!chosen.local!.cached && !persistAsked) {
+      persistAsked = true
+      // Only a page may ask (workers cannot); without it the browser may evict the model under pressure.
+      await (globalThis as { navigator?: { storage?: { persist?(): Promise<boolean> } } }).navigator?.storage?.persist?.().catch(() => false)
+    }
+    const local = localTransport(request.value, chosen, profile)
+    let parts = local.stream(request.value, controller.signal)
+    if (remote && options.route !== 'local-only') {
+      parts = withFailover(parts, {
+        request: request.value,
+        from: 'local',
+        next: remote,
+        signal: controller.signal,
+        available: isOnline,
+        onRouteChange: (change) => events.emit('route', { ...change, model: request.value.model }),
+      })
+    }
+    return new ChatStream(parts, 'local', chosen, controller)
   }
 
   async function create(params: StreamingParams): Promise<ChatStream>
@@ -67,5 +122,32 @@ export function createTandem(input: TandemOptions): Tandem {
     return params.stream ? stream : stream.finalCompletion()
   }
 
-  return { chat: { completions: { create } }, plan: () => planFor(options.model) }
+  return {
+    chat: { completions: { create } },
+    plan: async () => (await planFor(options.model)).plan,
+    cache,
+    on: events.on,
+    close: async () => runtimes?.dispose(),
+  }
+}
+
+function isOnline(): boolean {
+  return (globalThis as { navigator?: { onLine?: boolean } }).navigator?.onLine !== false
+}
+
+/** What the worker loads for the planner's choice: the manifest's GGUF shards on wllama, or a configured MLC build on web-llm. */
+function loadRequestFor(options: ResolvedOptions, model: string, plan: Plan, profile: DeviceProfile): LoadRequestInput {
+  const local = options.local!
+  const { variant, backend } = plan.local!
+  const mlcRecord = local.mlc?.[model]
+  const common = {
+    model,
+    variant,
+    threads: local.threads ?? wasmThreads(profile),
+    contextLength: options.contextLength,
+  }
+  if (mlcRecord) return { ...common, engine: 'web-llm', backend: 'webgpu', mlcRecord }
+  const folder = (local.modelsURL ?? '/models/').replace(/\/?$/, '/')
+  const base = new URL(folder, (globalThis as { location?: { href: string } }).location?.href)
+  return { ...common, engine: 'wllama', backend, manifestUrl: new URL(`${model}.manifest.json`, base).href }
 }

@@ -1,3 +1,4 @@
+import { mlcRecordSchema } from '@tandem/protocol'
 import { z } from 'zod'
 
 const fn = <T>(what: string) => z.custom<T>((value) => typeof value === 'function', `expected ${what}`)
@@ -12,6 +13,18 @@ export const tandemOptionsSchema = z.object({
       z.object({ baseURL, apiKey: z.string().min(1) }),
       z.object({ baseURL, getToken: fn<(options: { refresh: boolean }) => string | Promise<string>>('a function returning a token') }),
     ], { error: 'expected { baseURL, apiKey } or { baseURL, getToken }' })
+    .optional(),
+  local: z
+    .object({
+      /** Starts the runtime's worker; with Vite: `import LocalWorker from '@tandem/local-worker/worker?worker'`, then `() => new LocalWorker()`. */
+      worker: fn<() => Worker>('a function returning a Worker'),
+      /** Where `<model>.manifest.json` and its shards are served; defaults to `/models/` on this page's origin. */
+      modelsURL: z.string().min(1).optional(),
+      /** wasm threads; defaults to half the logical cores (one per physical core) when the page is cross-origin isolated, else 1. */
+      threads: z.number().int().positive().max(64).optional(),
+      /** MLC builds to run on web-llm (WebGPU) instead of the catalog's GGUF shards, by model id. */
+      mlc: z.record(z.string(), mlcRecordSchema).optional(),
+    })
     .optional(),
   route: z.enum(['prefer-local', 'local-only', 'prefer-remote', 'remote-only']).default('prefer-local'),
   /** Context the planner sizes memory for. */

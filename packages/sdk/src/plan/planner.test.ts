@@ -42,7 +42,7 @@ const table: Row[] = [
   ['the tiny model runs on WebGPU, best variant first', 'grok-2-tiny', desktop, 'prefer-local', {}, 'local', 'q8_0:webgpu:download',
     [/^grok-2-tiny q8_0 fits: needs ~\d+(\.\d)? MB of ~4\.0 GiB usable; 2\.4 MB to download; WebGPU$/]],
   ['SwiftShader leads to the wasm path', 'grok-2-tiny', swiftshader, 'prefer-local', {}, 'local', 'q8_0:wasm:download',
-    [/the WebGPU adapter is a software fallback: wasm on 8 threads/]],
+    [/the WebGPU adapter is a software fallback: wasm on 4 threads/]],
   ['a cached variant wins over a bigger download', 'grok-2-tiny', desktop, 'prefer-local', { cachedVariants: ['q4_0'] }, 'local', 'q4_0:webgpu:cached',
     [/q4_0 fits: .*; cached; WebGPU/]],
   ['no JSPI: no local engine', 'grok-2-tiny', noJspi, 'prefer-local', {}, 'remote', undefined, [/lacks WebAssembly JSPI, which the local engine needs/]],

@@ -132,8 +132,18 @@ function localEnvironment({ hasLocalRuntime, device }: PlanInput): LocalEnvironm
     : gpu.isFallbackAdapter
       ? 'the WebGPU adapter is a software fallback'
       : 'the WebGPU adapter lacks shader-f16'
-  const threads = device.crossOriginIsolated ? `${device.cores ?? 1} threads` : 'one thread (the page is not cross-origin isolated)'
-  return { backend: 'wasm', note: `${why}: wasm on ${threads}` }
+  const threads = wasmThreads(device)
+  const on = device.crossOriginIsolated ? `${threads} thread${threads === 1 ? '' : 's'}` : 'one thread (the page is not cross-origin isolated)'
+  return { backend: 'wasm', note: `${why}: wasm on ${on}` }
+}
+
+/**
+ * One wasm thread per physical core (logical / 2), as llama.cpp counts; threads need a
+ * cross-origin isolated page. On a busy 2-core machine a second spinning thread made decoding
+ * slower (bench/local.ts measures it).
+ */
+export function wasmThreads(device: Pick<DeviceProfile, 'cores' | 'crossOriginIsolated'>): number {
+  return device.crossOriginIsolated ? Math.max(1, Math.floor((device.cores ?? 1) / 2)) : 1
 }
 
 function assess(input: PlanInput, model: ModelDescriptor, variant: ModelVariant, environment: LocalEnvironment): Candidate {

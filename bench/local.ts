@@ -1,0 +1,123 @@
+// The local route in Chromium: wllama's decode speed as a ratio of node-llama-cpp on the same tiny
+// model and threads, and a cold load (nothing stored) against a cached one, side by side in one run.
+import { ensureTinyModel } from '@tandem/models/node'
+import { rm } from 'node:fs/promises'
+import { LlamaLogLevel, getLlama, type LlamaModel } from 'node-llama-cpp'
+import type { Page } from 'playwright-core'
+import { buildHarness, launchChromium, startIsolatedServer, type ChatResult, type ChatRun, type Harness, type IsolatedServer } from '../test/browser/harness/index.ts'
+import { median, spread, table } from './stats.ts'
+
+// Bytes 128–255 are tokens 128–255: pushed down, greedy decoding stays in ASCII and never ends its turn early.
+const ASCII = Object.fromEntries(Array.from({ length: 128 }, (_, i) => [String(128 + i), -100]))
+const THREADS = [1, 2] as const
+/** 50 Mbit/s, a common broadband link: loopback makes a 2.4 MB download look free. */
+const LINK_BYTES_PER_SECOND = 50e6 / 8
+
+export async function benchLocal({ repetitions = 5, tokens = 128 } = {}) {
+  const files = await ensureTinyModel()
+  const dist = await buildHarness()
+  const server = await startIsolatedServer({ root: dist, models: files.dir })
+  const llama = await getLlama({ gpu: false, maxThreads: 2, logLevel: LlamaLogLevel.error })
+  let variant = ''
+  const decode = Object.fromEntries(THREADS.flatMap((t) => [[`native ${t}`, [] as number[]], [`wllama ${t}`, [] as number[]]]))
+  const loads = { cold: [] as number[], coldLink: [] as number[], cached: [] as number[], warm: [] as number[] }
+
+  try {
+    // Each round: a fresh browser profile (a first visit: no model, no cached wasm; the wasm may
+    // come from the HTTP cache on the loopback visit), then the same profile with a new worker
+    // (a returning visit), then decoding in both runtimes, interleaved.
+    for (let round = 0; round <= repetitions; round++) {
+      const browser = await launchChromium()
+      try {
+        const page = await open(browser.context, server)
+        const request = { messages: [{ role: 'user' as const, content: 'hello' }], temperature: 0, logit_bias: ASCII }
+        // A first visit over a 50 Mbit/s link (shards and wllama's wasm paced), then again over loopback.
+        server.throttle(LINK_BYTES_PER_SECOND)
+        const coldLink = await chat(page, { request: { ...request, max_tokens: 1 } }).finally(() => server.throttle(undefined))
+        await page.evaluate(() => (window as unknown as { harness: Harness }).harness.clearStorage({ runtime: true }))
+        const cold = await chat(page, { request: { ...request, max_tokens: 1 } })
+        variant = cold.plan.local?.variant ?? variant
+        const cached = await chat(page, { request: { ...request, max_tokens: 1 }, repeat: 2 })
+        const model = await llama.loadModel({ modelPath: files.variantPaths[variant]![0]! })
+        const rates: Record<string, number> = {}
+        for (const threads of THREADS) {
+          rates[`native ${threads}`] = await nativeDecode(model, threads, tokens)
+          const run = await chat(page, { threads, request: { ...request, max_tokens: tokens } })
+          const timing = run.rounds[0]!
+          if (timing.contentChunks !== tokens) throw new Error(`wllama made ${timing.contentChunks} of ${tokens} tokens`)
+          rates[`wllama ${threads}`] = (tokens - 1) / ((timing.lastContentMs - timing.firstContentMs) / 1000)
+        }
+        await model.dispose()
+        if (round === 0) continue // warm-up
+        loads.cold.push(cold.rounds[0]!.firstContentMs)
+        loads.coldLink.push(coldLink.rounds[0]!.firstContentMs)
+        loads.cached.push(cached.rounds[0]!.firstContentMs)
+        loads.warm.push(cached.rounds[1]!.firstContentMs)
+        for (const [name, rate] of Object.entries(rates)) decode[name]!.push(rate)
+      } finally {
+        await browser.close()
+      }
+    }
+  } finally {
+    await llama.dispose()
+    await server.close()
+    await rm(dist, { recursive: true, force: true })
+  }
+
+  const best = Math.max(...THREADS.map((t) => median(decode[`native ${t}`]!)))
+  const decodeRows = THREADS.flatMap((threads) => {
+    const native = decode[`native ${threads}`]!
+    const wllama = decode[`wllama ${threads}`]!
+    const row = (runtime: string, rates: number[]) => ({
+      runtime,
+      threads,
+      'tokens/s': `${median(rates).toFixed(0)} ±${spread(rates).toFixed(0)}`,
+      'vs native, same threads': (median(rates) / median(native)).toFixed(2),
+      'vs native, best threads': (median(rates) / best).toFixed(2),
+    })
+    return [row('node-llama-cpp (native)', native), row('wllama in Chromium (wasm, read through the SDK)', wllama)]
+  })
+  const loadRows = [
+    { load: 'cold over a 50 Mbit/s link: nothing stored (download shards + wasm, verify, load)', 'ms to first token': fmt(loads.coldLink), 'vs cached': (median(loads.coldLink) / median(loads.cached)).toFixed(2) },
+    { load: 'cold over loopback', 'ms to first token': fmt(loads.cold), 'vs cached': (median(loads.cold) / median(loads.cached)).toFixed(2) },
+    { load: 'cached: new worker, shards verified from OPFS', 'ms to first token': fmt(loads.cached), 'vs cached': '1.00' },
+    { load: 'warm: model already loaded in the worker', 'ms to first token': fmt(loads.warm), 'vs cached': (median(loads.warm) / median(loads.cached)).toFixed(2) },
+  ]
+  return {
+    name: `local route: tiny Grok-2 ${variant} in Chromium (wllama wasm, SwiftShader has no shader-f16) vs node-llama-cpp, ${tokens} greedy tokens`,
+    rows: { decode: decodeRows, load: loadRows },
+    markdown: `${table(decodeRows)}\n\n${table(loadRows)}`,
+  }
+}
+
+const fmt = (values: number[]) => `${median(values).toFixed(0)} ±${spread(values).toFixed(0)}`
+
+async function open(context: Awaited<ReturnType<typeof launchChromium>>['context'], server: IsolatedServer): Promise<Page> {
+  const page = await context.newPage()
+  await page.goto(server.url)
+  await page.waitForFunction(() => document.title === 'ready')
+  return page
+}
+
+async function chat(page: Page, run: ChatRun): Promise<ChatResult> {
+  const result = await page.evaluate((r) => (window as unknown as { harness: Harness }).harness.chat(r), run)
+  if (result.error) throw new Error(`${result.error.code}: ${result.error.message}`)
+  return result
+}
+
+/** Tokens per second from the first generated token to the last, as the browser side is measured. */
+async function nativeDecode(model: LlamaModel, threads: number, tokens: number): Promise<number> {
+  const context = await model.createContext({ contextSize: 512, threads })
+  try {
+    const prompt = model.tokenize('Human: hello<|separator|>\n\nAssistant:', true)
+    let count = 0
+    let first = 0
+    for await (const _ of context.getSequence().evaluate(prompt, { temperature: 0, yieldEogToken: true })) {
+      if (++count === 1) first = performance.now()
+      if (count === tokens) break
+    }
+    return (tokens - 1) / ((performance.now() - first) / 1000)
+  } finally {
+    await context.dispose()
+  }
+}

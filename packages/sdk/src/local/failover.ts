@@ -1,0 +1,70 @@
+import type { ChatCompletionChunk, ChatRequest, ChatStreamPart, TandemError } from '@tandem/protocol'
+import type { Route, Transport } from '../transport.ts'
+import { continuationRequest, continueChunk, type Produced } from './continuation.ts'
+
+export interface RouteChange {
+  from: Route
+  to: Route
+  /** Why, in words: the failure that ended the first route. */
+  reason: string
+  error: TandemError
+  /** Characters of the answer the first route had streamed; the second continues after them. */
+  continuedAt: number
+}
+
+export interface FailoverOptions {
+  request: ChatRequest
+  /** The route `parts` come from. */
+  from: Route
+  /** Where the answer continues. */
+  next: Transport
+  signal: AbortSignal
+  /** Asked at the moment of failure (is the device online?); false keeps the first route's error. */
+  available?(): boolean
+  onRouteChange?(change: RouteChange): void
+}
+
+/** Failures another route would repeat, or that the caller asked for. */
+const FINAL = new Set(['aborted', 'invalid_request'])
+
+/**
+ * Streams `parts` from the first route; if it fails — before its first chunk or in the middle
+ * of the answer — the same answer goes on from `next`: the conversation plus the text so far as
+ * an assistant prefix. The caller sees one stream: one id, no repeated or lost text, and chunks
+ * that say which route produced them. Not after a tool call began, whose state a prefix cannot carry.
+ */
+export async function* withFailover(parts: AsyncIterable<ChatStreamPart>, { request, from, next, signal, available = () => true, onRouteChange }: FailoverOptions): AsyncGenerator<ChatStreamPart> {
+  const produced: Produced = { text: '', tokens: 0 }
+  let first: ChatCompletionChunk | undefined
+  let unresumable = false
+  let failure: TandemError | undefined
+
+  for await (const part of parts) {
+    if (part.type === 'chunk') {
+      first ??= part.chunk
+      for (const choice of part.chunk.choices) {
+        if (choice.delta.content) {
+          produced.text += choice.delta.content
+          produced.tokens++
+        }
+        if (choice.delta.tool_calls?.length || choice.finish_reason) unresumable = true
+      }
+      yield part
+      continue
+    }
+    if (part.type === 'done' || FINAL.has(part.error.code) || signal.aborted || unresumable || !available()) {
+      yield part
+      return
+    }
+    failure = part.error
+    break
+  }
+  if (!failure) return
+
+  const reason = `${failure.message}; continued on the ${next.route} route`
+  onRouteChange?.({ from, to: next.route, reason, error: failure, continuedAt: produced.text.length })
+  const route = { route: next.route, reason }
+  for await (const part of next.stream(continuationRequest(request, produced), signal)) {
+    yield part.type === 'chunk' ? { type: 'chunk', chunk: continueChunk(part.chunk, first, produced, route) } : part
+  }
+}

@@ -1,0 +1,63 @@
+import { TandemError, fromWireError, fromWirePart, toTandemError, type ChatStreamPart, type LoadProgress, type LoadRequestInput, type WireChatPart } from '@tandem/protocol'
+import { proxy } from 'comlink'
+import type { Transport } from '../transport.ts'
+import type { RuntimeHolder } from './worker-runtime.ts'
+
+export interface LocalTransportOptions {
+  runtimes: RuntimeHolder
+  /** What to load: the planner's variant and backend, and where its shards are. */
+  load: LoadRequestInput
+  onProgress?(progress: LoadProgress): void
+}
+
+const LOCAL = { route: 'local' as const }
+
+/**
+ * The local route: the model in the worker. Loads (a no-op when it is already loaded), then reads
+ * the transferred answer stream. Every wait races the worker's death, so a killed or crashed worker
+ * ends the stream with an error at once instead of a stall — the failover takes it from there.
+ */
+export function createLocalTransport({ runtimes, load, onProgress }: LocalTransportOptions): Transport {
+  return {
+    route: 'local',
+    async *stream(request, signal): AsyncGenerator<ChatStreamPart> {
+      let reader: ReadableStreamDefaultReader<WireChatPart> | undefined
+      try {
+        const worker = await runtimes.get()
+        const stop = Promise.race([worker.died, aborted(signal)]).then((error): never => {
+          throw error
+        })
+        stop.catch(() => {})
+        const loaded = await Promise.race([worker.runtime.load(load, onProgress && proxy(onProgress)), stop])
+        if (!loaded.ok) {
+          yield { type: 'error', error: fromWireError(loaded) }
+          return
+        }
+        reader = (await Promise.race([worker.runtime.chat(request), stop])).getReader()
+        for (;;) {
+          const { done, value } = await Promise.race([reader.read(), stop])
+          if (done) {
+            yield { type: 'error', error: new TandemError('internal', 'the local stream ended without done') }
+            return
+          }
+          const part = fromWirePart(value)
+          yield part.type === 'chunk' ? { type: 'chunk', chunk: { ...part.chunk, tandem: LOCAL } } : part
+          if (part.type !== 'chunk') return
+        }
+      } catch (error) {
+        yield { type: 'error', error: TandemError.isInstance(error) ? error : new TandemError('local_unavailable', `the local runtime failed: ${toTandemError(error).message}`, { cause: error }) }
+      } finally {
+        // Cancelling the transferred stream stops generation in the worker (a no-op once it ended).
+        reader?.cancel().catch(() => {})
+      }
+    },
+  }
+}
+
+function aborted(signal: AbortSignal): Promise<TandemError> {
+  return new Promise((resolve) => {
+    const fire = () => resolve(new TandemError('aborted', 'the request was aborted'))
+    if (signal.aborted) fire()
+    else signal.addEventListener('abort', fire, { once: true })
+  })
+}

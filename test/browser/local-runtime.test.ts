@@ -1,0 +1,262 @@
+import { ensureTinyModel } from '@tandem/models/node'
+import { silentLogger, startNativeServer, type NativeServer } from '@tandem/native-server'
+import { chatCompletionSchema } from '@tandem/protocol'
+import { existsSync } from 'node:fs'
+import { rm } from 'node:fs/promises'
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { gatewayEnv, keys, sha256, startWorkerdGateway, type Gateway } from '../edge/harness.ts'
+import { CHROMIUM, buildHarness, launchChromium, startIsolatedServer, type ChatResult, type ChatRun, type Harness, type IsolatedServer } from './harness/index.ts'
+
+// Bytes 128–255 are tokens 128–255 in the tiny model: pushing them down keeps the random model in ASCII.
+const ASCII = Object.fromEntries(Array.from({ length: 128 }, (_, i) => [String(128 + i), -100]))
+const HELLO = { messages: [{ role: 'user' as const, content: 'hello' }], max_tokens: 24, temperature: 0, logit_bias: ASCII }
+
+describe.skipIf(!existsSync(CHROMIUM))('the local runtime in Chromium (real worker, wllama, tiny Grok-2 shards)', () => {
+  let dist: string
+  let server: IsolatedServer
+  let browser: Awaited<ReturnType<typeof launchChromium>>
+  let page: Page
+
+  /** Calls `window.harness[name](...args)` in the page. */
+  const call = <K extends keyof Harness>(name: K, ...args: Parameters<Harness[K]>) =>
+    page.evaluate(({ name, args }) => (window as unknown as { harness: Record<string, (...a: unknown[]) => unknown> }).harness[name]!(...args), { name, args }) as Promise<Awaited<ReturnType<Harness[K]>>>
+  const chat = (run: ChatRun): Promise<ChatResult> => call('chat', run)
+  const shardRequests = () => server.requests.filter((r) => r.path.endsWith('.gguf'))
+
+  beforeAll(async () => {
+    const model = await ensureTinyModel()
+    dist = await buildHarness()
+    server = await startIsolatedServer({ root: dist, models: model.dir })
+    browser = await launchChromium()
+    page = await browser.context.newPage()
+    page.on('pageerror', (error) => console.error('page error:', error.message))
+    await page.goto(server.url)
+    await page.waitForFunction(() => document.title === 'ready')
+  })
+
+  afterAll(async () => {
+    await browser?.close()
+    await server?.close()
+    if (dist) await rm(dist, { recursive: true, force: true })
+  })
+
+  beforeEach(() => {
+    server.requests.length = 0
+  })
+
+  it('is cross-origin isolated and sees SwiftShader: a fallback WebGPU adapter without shader-f16', async () => {
+    expect(await call('crossOriginIsolated')).toBe(true)
+    const device = await call('probe')
+    expect(device.webgpu).toMatchObject({ isFallbackAdapter: true, shaderF16: false })
+    expect(device.jspi && device.memory64).toBe(true)
+  })
+
+  it('downloads the shards with progress, verifies them, and streams a chat through the SDK on the wasm path', async () => {
+    await call('clearStorage')
+    const result = await chat({ request: HELLO })
+    expect(result.error).toBeUndefined()
+    expect(result.plan.route).toBe('local')
+    expect(result.plan.local).toMatchObject({ backend: 'wasm', cached: false })
+    expect(result.plan.reasons.join(' ')).toMatch(/software fallback: wasm on \d+ threads?/)
+    const variant = result.plan.local!.variant
+
+    const downloads = result.progress.filter((p) => p.stage === 'download')
+    expect(downloads.length).toBeGreaterThan(0)
+    const last = downloads.at(-1)!
+    expect(last).toMatchObject({ model: 'grok-2-tiny', variant, fraction: 1, shardsDone: last.shardsTotal })
+    expect(last.loadedBytes).toBe(last.totalBytes)
+    expect(last.bytesPerSecond).toBeGreaterThan(0)
+    expect(result.progress.at(-1)!.stage).toBe('load')
+    expect(new Set(shardRequests().map((r) => r.path)).size).toBe(last.shardsTotal)
+
+    const content = result.chunks.filter((c) => c.choices[0]?.delta.content)
+    expect(content.length).toBeGreaterThan(0)
+    expect(new Set(result.chunks.map((c) => c.id)).size).toBe(1)
+    expect(result.chunks.every((c) => c.tandem?.route === 'local')).toBe(true)
+    expect(result.chunks.at(-1)!.usage?.completion_tokens).toBe(content.length)
+    expect([...result.text].every((c) => c.charCodeAt(0) < 128)).toBe(true) // ASCII: the bias worked
+  })
+
+  it('loads the second time from the cache (no shard requests), also with the browser offline', async () => {
+    const cached = await chat({ request: HELLO })
+    expect(cached.error).toBeUndefined()
+    expect(cached.plan.local).toMatchObject({ cached: true })
+    expect(shardRequests()).toEqual([])
+    expect(cached.progress.some((p) => p.stage === 'download')).toBe(false)
+    expect(cached.progress.some((p) => p.stage === 'verify')).toBe(true)
+
+    await browser.context.setOffline(true)
+    server.requests.length = 0
+    try {
+      const offline = await chat({ request: HELLO })
+      expect(offline.error).toBeUndefined()
+      expect(offline.plan.route).toBe('local')
+      expect(offline.plan.reasons.join(' ')).toMatch(/offline/)
+      expect(offline.text).toBe(cached.text) // greedy, same model, same prompt
+      expect(server.requests).toEqual([]) // nothing reached the server: worker script, wasm, manifest and shards came from the browser
+    } finally {
+      await browser.context.setOffline(false)
+    }
+  })
+
+  it('detects a corrupted cached shard, deletes it and fetches it again before the engine sees it', async () => {
+    const { manifest } = await ensureTinyModel()
+    const before = await chat({ request: HELLO })
+    const variant = before.plan.local!.variant
+    const shard = manifest.variants.find((v) => v.id === variant)!.files[1]!
+    await call('corruptShard', 'grok-2-tiny', variant, shard.name, 4096)
+    server.requests.length = 0
+
+    const after = await chat({ request: HELLO })
+    expect(after.error).toBeUndefined()
+    expect(shardRequests()).toEqual([{ path: `/models/${shard.name}`, range: undefined, status: 200 }])
+    expect(after.text).toBe(before.text)
+    const stored = await call('cache')
+    expect(stored).toContainEqual({ model: 'grok-2-tiny', variant, bytes: manifest.variants.find((v) => v.id === variant)!.files.reduce((s, f) => s + f.bytes, 0), files: 3, complete: true })
+  })
+
+  it('resumes a download cut midway with an HTTP Range request', async () => {
+    const { manifest } = await ensureTinyModel()
+    await call('clearStorage')
+    const variant = (await call('plan')).local!.variant
+    const shard = manifest.variants.find((v) => v.id === variant)!.files[0]!
+    server.cutNext(`/models/${shard.name}`, 300_000)
+
+    const result = await chat({ request: HELLO })
+    expect(result.error).toBeUndefined()
+    const forShard = shardRequests().filter((r) => r.path === `/models/${shard.name}`)
+    expect(forShard).toHaveLength(2)
+    expect(forShard[0]).toMatchObject({ range: undefined, status: 200 })
+    const resumedAt = Number(/^bytes=(\d+)-$/.exec(forShard[1]!.range ?? '')?.[1])
+    expect(resumedAt).toBeGreaterThan(0)
+    expect(resumedAt).toBeLessThanOrEqual(300_000)
+    expect(forShard[1]!.status).toBe(206)
+    // the resumed shard passed its SHA-256 check: the engine loaded it and answered as before
+    expect((await call('cache')).find((c) => c.variant === variant)?.complete).toBe(true)
+  })
+
+  it('resumes in a new worker the download a killed one left halfway', async () => {
+    await call('clearStorage')
+    server.throttle(2e6) // slow enough to stop midway
+    const killed = await chat({ request: HELLO, killWorkerAtDownload: 0.3 }).finally(() => server.throttle(undefined))
+    expect(killed.error?.code).toBe('local_unavailable')
+    const partial = (await call('cache')).find((c) => c.model === 'grok-2-tiny')
+    expect(partial?.complete).toBe(false)
+    server.requests.length = 0
+
+    const resumed = await chat({ request: HELLO })
+    expect(resumed.error).toBeUndefined()
+    const ranged = shardRequests().filter((r) => r.range)
+    expect(ranged.length).toBeGreaterThan(0)
+    expect(ranged.every((r) => r.status === 206)).toBe(true)
+    expect(resumed.progress.find((p) => p.stage === 'download')!.loadedBytes).toBeGreaterThan(0)
+  })
+
+  it('never runs a shard that does not match its manifest', async () => {
+    const { manifest } = await ensureTinyModel()
+    const wrong = { ...manifest, variants: manifest.variants.map((v) => ({ ...v, files: v.files.map((f, i) => (i === 1 ? { ...f, sha256: '0'.repeat(64) } : f)) })) }
+    const restore = server.put('/models/grok-2-tiny.manifest.json', JSON.stringify(wrong))
+    const result = await chat({ request: HELLO }).finally(restore)
+    expect(result.error).toMatchObject({ code: 'upstream_error' })
+    expect(result.error?.message).toMatch(/does not match the SHA-256 in its manifest/)
+    expect(result.progress.some((p) => p.stage === 'load')).toBe(false)
+  })
+
+  it('fails with a clear quota error before downloading a variant the storage grant cannot hold', async () => {
+    const { manifest } = await ensureTinyModel()
+    const huge = { ...manifest, variants: manifest.variants.map((v) => ({ ...v, files: v.files.map((f) => ({ ...f, bytes: f.bytes * 1e9 })) })) }
+    server.put('/huge/grok-2-tiny.manifest.json', JSON.stringify(huge))
+    const result = await chat({ request: HELLO, modelsURL: '/huge/' })
+    expect(result.error?.code).toBe('quota')
+    expect(result.error?.message).toMatch(/needs [\d.]+ MB more storage; the browser grants [\d.]+ MB/)
+    expect(shardRequests()).toEqual([])
+  })
+
+  it('lists, sizes and deletes cached models through tandem.cache', async () => {
+    const listed = await call('cache')
+    expect(listed.length).toBeGreaterThan(0)
+    for (const entry of listed) expect(entry.bytes).toBeGreaterThan(0)
+    const after = await call('cache', { delete: { model: 'grok-2-tiny' } })
+    expect(after).toEqual([])
+    const plan = (await chat({ request: { ...HELLO, max_tokens: 1 } })).plan
+    expect(plan.local?.cached).toBe(false)
+  })
+
+  describe('failing over to a real native-server through the real gateway (workerd)', () => {
+    let native: NativeServer
+    let gateway: Gateway
+    // The page's own origin, and the browser's kind of key: publishable, bound to that origin.
+    const remote = () => ({ baseURL: `${gateway.url}/v1`, apiKey: keys.publishable })
+
+    beforeAll(async () => {
+      native = await startNativeServer({ host: '127.0.0.1', port: 0, threads: 1, gpu: 'cpu', contextSize: 1024, parallel: 2, logger: silentLogger })
+      gateway = await startWorkerdGateway(
+        gatewayEnv([native.url], {
+          EDGE_CORS_ORIGINS: server.url,
+          EDGE_PUBLISHABLE_KEYS: JSON.stringify([{ id: 'web', sha256: sha256(keys.publishable), origins: [server.url], limits: { rpm: 100_000, tpm: 1e9 } }]),
+          EDGE_LOG_LEVEL: 'error',
+        }),
+      )
+    })
+
+    afterAll(async () => {
+      await gateway?.close()
+      await native?.close()
+    })
+
+    it('continues the answer remotely when the worker is killed mid-stream: one id, one route event, prefix + continuation exactly', async () => {
+      const request = { ...HELLO, max_tokens: 40 }
+      const result = await chat({ route: 'prefer-local', remote: remote(), request, killWorkerAfterChars: 6, repeat: 2 })
+      expect(result.error).toBeUndefined()
+      const first = result.chunks.slice(0, result.chunks.findIndex((c) => c.usage) + 1)
+      const local = first.filter((c) => c.tandem?.route === 'local')
+      const continued = first.filter((c) => c.tandem?.route === 'remote')
+      expect(local.length).toBeGreaterThan(0)
+      expect(continued.length).toBeGreaterThan(0)
+      expect(first.every((c) => c.tandem?.route === 'local') || first.findIndex((c) => c.tandem?.route === 'remote') === local.length).toBe(true)
+      expect(new Set(first.map((c) => c.id))).toEqual(new Set([local[0]!.id]))
+
+      const localText = local.map((c) => c.choices[0]?.delta.content ?? '').join('')
+      const remoteText = continued.map((c) => c.choices[0]?.delta.content ?? '').join('')
+      expect(result.killedAtChars).toBeGreaterThanOrEqual(6)
+      expect(result.routeChanges).toEqual([expect.objectContaining({ from: 'local', to: 'remote', code: 'local_unavailable', continuedAt: localText.length, model: 'grok-2-tiny' })])
+      expect(continued[0]!.tandem?.reason).toMatch(/local worker stopped.*continued on the remote route/)
+
+      // The same continuation, asked of native-server directly: the joined answer is exactly prefix + continuation.
+      const localTokens = local.filter((c) => c.choices[0]?.delta.content).length
+      const direct = await fetch(`${native.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'grok-2-tiny', ...request, max_tokens: request.max_tokens - localTokens, messages: [...request.messages, { role: 'assistant', content: localText, prefix: true }] }),
+      })
+      const completion = chatCompletionSchema.parse(await direct.json())
+      expect(remoteText).toBe(completion.choices[0]!.message.content)
+      expect(first.at(-1)!.usage!.completion_tokens).toBe(localTokens + completion.usage.completion_tokens)
+
+      // The dead worker was replaced for the next request, which ran locally again.
+      expect(result.workersStarted).toBe(2)
+      const second = result.chunks.slice(first.length)
+      expect(second.length).toBeGreaterThan(0)
+      expect(second.every((c) => c.tandem?.route === 'local')).toBe(true)
+    })
+
+    it('fails over from web-llm before any chunk: an unreachable MLC build, and one the adapter cannot run', async () => {
+      const unreachable = { model: 'http://127.0.0.1:9/mlc/grok-2-tiny-q4f32_1/', model_lib: 'http://127.0.0.1:9/mlc/grok-2-tiny-q4f32_1-webgpu.wasm' }
+      const needsF16 = { ...unreachable, required_features: ['shader-f16'] }
+      for (const [record, code, words] of [
+        [unreachable, 'network', /web-llm: .*fetch/i],
+        [needsF16, 'local_unavailable', /lacks shader-f16/],
+      ] as const) {
+        server.requests.length = 0
+        const result = await chat({ route: 'prefer-local', remote: remote(), mlc: { 'grok-2-tiny': record }, request: HELLO })
+        expect(result.error).toBeUndefined()
+        expect(result.routeChanges).toEqual([expect.objectContaining({ from: 'local', to: 'remote', code, continuedAt: 0 })])
+        expect(result.routeChanges[0]!.reason).toMatch(words)
+        expect(result.chunks.every((c) => c.tandem?.route === 'remote')).toBe(true)
+        expect(result.text.length).toBeGreaterThan(0)
+        expect(shardRequests()).toEqual([]) // web-llm, not the GGUF shards
+      }
+    })
+  })
+})

@@ -1,0 +1,39 @@
+import { parseChatRequest } from '@tandem/protocol'
+import { describe, expect, it } from 'vitest'
+import { toWllamaParams } from './wllama-request.ts'
+
+const parse = (input: object) => {
+  const parsed = parseChatRequest({ model: 'grok-2-tiny', ...input })
+  if (!parsed.ok) throw parsed.error
+  return parsed.value
+}
+
+describe('toWllamaParams', () => {
+  it('maps roles and sampling, and leaves out what was not asked for', () => {
+    const params = toWllamaParams(
+      parse({
+        messages: [{ role: 'developer', content: 'be brief' }, { role: 'user', content: [{ type: 'text', text: 'hi' }, { type: 'text', text: '!' }] }],
+        max_completion_tokens: 7,
+        max_tokens: 99,
+        temperature: 0,
+        stop: 'x',
+        logit_bias: { '200': -100 },
+        seed: null,
+      }),
+    )
+    expect(params).toEqual({
+      messages: [{ role: 'system', content: 'be brief' }, { role: 'user', content: 'hi!' }],
+      max_tokens: 7,
+      temperature: 0,
+      stop: ['x'],
+      logit_bias: { '200': -100 },
+    })
+  })
+
+  it('renders a trailing assistant prefix as `Assistant: <text>`, as the template and native-server do', () => {
+    const params = toWllamaParams(parse({ messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'Hello', prefix: true }] }))
+    expect(params.messages.at(-1)).toEqual({ role: 'assistant', content: ' Hello' })
+    const history = toWllamaParams(parse({ messages: [{ role: 'assistant', content: 'Hello' }, { role: 'user', content: 'hi' }] }))
+    expect(history.messages[0]).toEqual({ role: 'assistant', content: 'Hello' })
+  })
+})

@@ -1,0 +1,76 @@
+import { TandemError, assistantPrefix, type ChatRequest, type ChatStreamPart } from '@tandem/protocol'
+import { Wllama, type ChatCompletionChunk as WllamaStreamChunk, type WllamaLogger } from '@wllama/wllama'
+import wasmUrl from '@wllama/wllama/esm/wasm/wllama.wasm?url'
+import { cachedAssetUrl } from '../asset-cache.ts'
+import type { EngineLoad, LocalEngine } from '../engine.ts'
+import { engineError } from '../engine-errors.ts'
+import { createChunkMapper, type WllamaChunk } from './wllama-chunks.ts'
+import { toWllamaParams } from './wllama-request.ts'
+
+const quiet: WllamaLogger = { debug: () => {}, log: () => {}, warn: () => {}, error: (...args) => console.error('[wllama]', ...args) }
+
+/** GGUF shards on llama.cpp compiled to wasm: WebGPU when asked, else the CPU path with pthreads when isolated. */
+export function createWllamaEngine(): LocalEngine {
+  let wllama: Wllama | undefined
+  let model = ''
+
+  return {
+    async load({ request, shards, progress }: EngineLoad) {
+      const files = await shards()
+      const totalBytes = files.reduce((sum, f) => sum + f.size, 0)
+      progress({ stage: 'load', fraction: 0, loadedBytes: 0, totalBytes, shardsDone: 0, shardsTotal: files.length, bytesPerSecond: 0 })
+      const wasm = await cachedAssetUrl(wasmUrl, Wllama.getLibllamaVersion())
+      const instance = new Wllama({ default: wasm }, { suppressNativeLog: true, logger: quiet })
+      try {
+        await instance.loadModel(files, {
+          n_ctx: request.contextLength ?? 4096,
+          // 0 GPU layers skips WebGPU entirely: the planner chose wasm (no adapter, or no shader-f16).
+          n_gpu_layers: request.backend === 'webgpu' ? 99999 : 0,
+          n_threads: self.crossOriginIsolated ? (request.threads ?? 1) : 1,
+          n_parallel: 1,
+        })
+      } catch (failure) {
+        await instance.exit().catch(() => {})
+        throw engineError('wllama', failure)
+      } finally {
+        if (wasm.startsWith('blob:')) URL.revokeObjectURL(wasm)
+      }
+      progress({ stage: 'load', fraction: 1, loadedBytes: totalBytes, totalBytes, shardsDone: files.length, shardsTotal: files.length, bytesPerSecond: 0 })
+      wllama = instance
+      model = request.model
+      return { threads: instance.getNumThreads() }
+    },
+
+    async *chat(request: ChatRequest, signal: AbortSignal): AsyncGenerator<ChatStreamPart> {
+      if (!wllama) {
+        yield { type: 'error', error: new TandemError('model_not_loaded', 'no model is loaded in the local worker') }
+        return
+      }
+      const mapper = createChunkMapper({
+        id: `chatcmpl-local-${crypto.randomUUID()}`,
+        created: Math.floor(Date.now() / 1000),
+        model,
+        dropLeadingSpace: assistantPrefix(request) === undefined,
+      })
+      try {
+        // logit_bias goes as OpenAI's record; wllama's type also names llama.cpp's array form.
+        const params = { ...toWllamaParams(request), stream: true as const, abortSignal: signal } as Parameters<Wllama['createChatCompletion']>[0] & { stream: true }
+        const stream: AsyncIterable<WllamaStreamChunk> = await wllama.createChatCompletion(params)
+        for await (const raw of stream) {
+          const chunk = mapper.map(raw as WllamaChunk)
+          if (chunk) yield { type: 'chunk', chunk }
+        }
+        if (request.stream_options?.include_usage) yield { type: 'chunk', chunk: mapper.usage() }
+        yield { type: 'done' }
+      } catch (failure) {
+        yield { type: 'error', error: signal.aborted ? new TandemError('aborted', 'the request was aborted', { cause: failure }) : engineError('wllama', failure) }
+      }
+    },
+
+    async unload() {
+      const instance = wllama
+      wllama = undefined
+      await instance?.exit()
+    },
+  }
+}

@@ -1,0 +1,183 @@
+import {
+  TandemError,
+  chatRequestSchema,
+  loadRequestSchema,
+  parseWith,
+  toTandemError,
+  toWireError,
+  toWirePart,
+  type CachedModel,
+  type ChatStreamPart,
+  type LoadProgress,
+  type LoadRequest,
+  type LocalRuntime,
+  type Outcome,
+  type RuntimeStatus,
+  type WireChatPart,
+} from '@tandem/protocol'
+import { z } from 'zod'
+import type { LocalEngine } from './engine.ts'
+import { engineError } from './engine-errors.ts'
+import { createEngine } from './engines/index.ts'
+import { createShardStore } from './shards/shard-store.ts'
+
+/** Failures of the request, not of the engine: the model stays loaded after these. */
+const REQUEST_FAILURES = new Set(['aborted', 'invalid_request', 'context_length_exceeded', 'unsupported'])
+
+const deleteArgs = z.tuple([z.string().min(1), z.string().min(1).optional()])
+const lockName = z.string().min(1).max(200)
+
+/** LocalRuntime as the worker implements it: the same methods, every argument unknown until parsed here. */
+export type UncheckedRuntime = {
+  [K in keyof LocalRuntime]: (...args: Unknowns<Parameters<LocalRuntime[K]>>) => ReturnType<LocalRuntime[K]>
+}
+type Unknowns<T extends unknown[]> = { [I in keyof T]: unknown }
+
+/**
+ * The runtime the worker exposes: one loaded model on one engine, shards from the store.
+ * Every input is parsed here, once; nothing throws across the boundary — failures come back
+ * as Outcomes or as the stream's error part, and the page rebuilds them into TandemErrors.
+ */
+export function createLocalRuntime(): UncheckedRuntime {
+  const store = createShardStore()
+  let engine: LocalEngine | undefined
+  let loadedKey: string | undefined
+  let status: RuntimeStatus = { state: 'idle' }
+  let loading: { key: string; outcome: Promise<Outcome<RuntimeStatus>> } | undefined
+  let streams = 0
+
+  async function load(input: unknown, onProgress?: unknown): Promise<Outcome<RuntimeStatus>> {
+    const parsed = parseWith(loadRequestSchema, input, 'load request')
+    if (!parsed.ok) return failure(parsed.error)
+    const key = JSON.stringify(parsed.value)
+    if (engine && loadedKey === key) return { ok: true, value: status }
+    if (loading?.key === key) return loading.outcome
+    const outcome = (loading?.outcome ?? Promise.resolve()).then(() => loadFresh(parsed.value, key, onProgress))
+    loading = { key, outcome }
+    try {
+      return await outcome
+    } finally {
+      if (loading?.key === key) loading = undefined
+    }
+  }
+
+  async function loadFresh(request: LoadRequest, key: string, onProgress: unknown): Promise<Outcome<RuntimeStatus>> {
+    await unload()
+    status = { state: 'loading', model: request.model, variant: request.variant, engine: request.engine, backend: request.backend }
+    // The callback is a comlink proxy: a page that went away must not break the load.
+    const progress = (p: LoadProgress) => {
+      if (typeof onProgress === 'function') void Promise.resolve(onProgress(p)).catch(() => {})
+    }
+    try {
+      const next = await createEngine(request.engine)
+      const info = await next.load({
+        request,
+        progress,
+        shards: () => store.ensure({ manifestUrl: request.manifestUrl!, model: request.model, variant: request.variant, onProgress: progress }),
+      })
+      engine = next
+      loadedKey = key
+      status = { ...status, state: 'ready', ...(info.threads !== undefined ? { threads: info.threads } : {}) }
+      return { ok: true, value: status }
+    } catch (error) {
+      status = { state: 'idle' }
+      return failure(engineError(request.engine, error))
+    }
+  }
+
+  async function chat(input: unknown): Promise<ReadableStream<WireChatPart>> {
+    const parsed = parseWith(chatRequestSchema, input, 'request')
+    if (!parsed.ok) return single({ type: 'error', error: parsed.error })
+    if (!engine || status.state === 'loading') return single({ type: 'error', error: new TandemError('model_not_loaded', 'no model is loaded in the local worker') })
+    const stop = new AbortController()
+    const running = engine
+    const parts = running.chat(parsed.value, stop.signal)[Symbol.asyncIterator]()
+    let open = true
+    const finish = () => {
+      if (!open) return
+      open = false
+      if (--streams === 0 && status.state === 'generating') status = { ...status, state: 'ready' }
+    }
+    streams++
+    status = { ...status, state: 'generating' }
+    return new ReadableStream<WireChatPart>({
+      async pull(stream) {
+        const next = await parts.next().catch((error: unknown) => ({ done: false as const, value: { type: 'error' as const, error: toTandemError(error) } }))
+        if (next.done) {
+          finish()
+          stream.close()
+          return
+        }
+        stream.enqueue(toWirePart(next.value))
+        if (next.value.type !== 'chunk') {
+          finish()
+          stream.close()
+          // A crashed wasm instance or a lost GPU device does not recover: load afresh next time.
+          if (next.value.type === 'error' && !REQUEST_FAILURES.has(next.value.error.code) && engine === running) await unload()
+        }
+      },
+      async cancel() {
+        stop.abort()
+        finish()
+        await parts.return?.()
+      },
+    })
+  }
+
+  async function unload(): Promise<void> {
+    const current = engine
+    engine = undefined
+    loadedKey = undefined
+    status = { state: 'idle' }
+    await current?.unload().catch(() => {})
+  }
+
+  return {
+    load,
+    chat,
+    unload,
+    async status() {
+      return status
+    },
+    async cached(): Promise<Outcome<CachedModel[]>> {
+      try {
+        return { ok: true, value: await store.list() }
+      } catch (error) {
+        return failure(engineError('cache', error))
+      }
+    },
+    async deleteCached(model: unknown, variant?: unknown): Promise<Outcome<void>> {
+      const parsed = parseWith(deleteArgs, variant === undefined ? [model] : [model, variant], 'deleteCached')
+      if (!parsed.ok) return failure(parsed.error)
+      try {
+        await store.delete(...parsed.value)
+        return { ok: true, value: undefined }
+      } catch (error) {
+        return failure(engineError('cache', error))
+      }
+    },
+    async holdLock(name: unknown) {
+      const parsed = parseWith(lockName, name, 'lock name')
+      if (!parsed.ok || !navigator.locks) return
+      await new Promise<void>((held) => {
+        void navigator.locks.request(parsed.value, () => {
+          held()
+          return new Promise<never>(() => {}) // released only when the worker ends
+        })
+      })
+    },
+  }
+}
+
+function failure(error: TandemError): Outcome<never> {
+  return { ok: false, ...toWireError(error) }
+}
+
+function single(part: ChatStreamPart): ReadableStream<WireChatPart> {
+  return new ReadableStream({
+    start(controller) {
+      controller.enqueue(toWirePart(part))
+      controller.close()
+    },
+  })
+}

@@ -1,0 +1,134 @@
+import { verifyFile, type ManifestFile } from '@tandem/models'
+import { TandemError, type CachedModel, type LoadProgress } from '@tandem/protocol'
+import { downloadShard } from './download-shard.ts'
+import { loadManifest } from './manifest-source.ts'
+import { entries, fileIn, folder, modelsRoot, remove } from './opfs.ts'
+import { createProgressMeter } from './progress-meter.ts'
+import { checkQuota } from './storage-quota.ts'
+
+const PARALLEL_DOWNLOADS = 3
+
+export interface EnsureOptions {
+  manifestUrl: string
+  model: string
+  variant: string
+  onProgress(progress: LoadProgress): void
+  signal?: AbortSignal
+}
+
+/**
+ * Model shards in the origin private file system. `ensure` returns a variant's shards only after
+ * each one's SHA-256 matched the manifest: a corrupted, truncated or stale shard is deleted and
+ * fetched again, never handed to an engine. A shorter file is a download that stopped early, and
+ * resumes from its length.
+ */
+export function createShardStore() {
+  async function ensure({ manifestUrl, model, variant, onProgress, signal }: EnsureOptions): Promise<File[]> {
+    const manifest = await loadManifest(manifestUrl, model)
+    const entry = manifest.variants.find((v) => v.id === variant)
+    if (!entry) throw new TandemError('not_found', `${manifestUrl} has no variant "${variant}" of ${model}`, { param: 'variant' })
+    if (entry.format !== 'gguf') throw new TandemError('unsupported', `${model} ${variant} is an ${entry.format} build; this engine reads GGUF`, { param: 'variant' })
+    const dir = must(await folder(must(await folder(await modelsRoot(), model, true)), variant, true))
+    await sweep(dir, entry.files)
+
+    // What is on disk: a verified shard, a partial one to resume, or nothing.
+    const verifying = createProgressMeter({ stage: 'verify', shardBytes: entry.files.map((f) => f.bytes), emit: onProgress })
+    const positions: number[] = []
+    for (const [index, file] of entry.files.entries()) {
+      positions[index] = await checkCached(dir, file)
+      if (positions[index] === file.bytes) verifying.complete(index)
+    }
+    verifying.flush()
+
+    const missing = entry.files.map((file, index) => ({ file, index })).filter(({ file, index }) => positions[index]! < file.bytes)
+    if (missing.length > 0) {
+      await checkQuota(missing.reduce((sum, { file, index }) => sum + file.bytes - positions[index]!, 0), `${model} ${variant}`)
+      const meter = createProgressMeter({ stage: 'download', shardBytes: entry.files.map((f) => f.bytes), emit: onProgress })
+      entry.files.forEach((file, index) => (positions[index] === file.bytes ? meter.complete(index) : meter.start(index, positions[index]!)))
+      const queue = [...missing]
+      const next = async (): Promise<void> => {
+        const item = queue.shift()
+        if (!item) return
+        await fetchShard(dir, new URL(item.file.name, manifestUrl).href, item.file, (position) => meter.update(item.index, position), signal)
+        meter.complete(item.index)
+        return next()
+      }
+      await Promise.all(Array.from({ length: Math.min(PARALLEL_DOWNLOADS, missing.length) }, next))
+      meter.flush()
+    }
+    return Promise.all(entry.files.map(async (file) => must(await fileIn(dir, file.name))))
+  }
+
+  async function list(): Promise<CachedModel[]> {
+    const root = await modelsRoot()
+    const found: CachedModel[] = []
+    for (const [model, modelHandle] of await entries(root)) {
+      if (!(modelHandle instanceof FileSystemDirectoryHandle)) continue
+      const stored = await fileIn(modelHandle, 'manifest.json')
+      const manifest = stored ? (JSON.parse(await stored.text()) as { variants?: Array<{ id: string; files: ManifestFile[] }> }) : undefined
+      for (const [variant, variantHandle] of await entries(modelHandle)) {
+        if (!(variantHandle instanceof FileSystemDirectoryHandle)) continue
+        const sizes = new Map<string, number>()
+        for (const [name, handle] of await entries(variantHandle)) {
+          if (handle instanceof FileSystemFileHandle) sizes.set(name, (await handle.getFile()).size)
+        }
+        if (sizes.size === 0) continue
+        const expected = manifest?.variants?.find((v) => v.id === variant)?.files ?? []
+        const complete = expected.length > 0 && expected.every((f) => sizes.get(f.name) === f.bytes)
+        found.push({ model, variant, bytes: [...sizes.values()].reduce((a, b) => a + b, 0), files: sizes.size, complete })
+      }
+    }
+    return found
+  }
+
+  async function forget(model: string, variant?: string): Promise<void> {
+    const root = await modelsRoot()
+    if (variant === undefined) return remove(root, model)
+    const modelDir = await folder(root, model, false)
+    if (modelDir) await remove(modelDir, variant)
+  }
+
+  return { ensure, list, delete: forget }
+}
+
+export type ShardStore = ReturnType<typeof createShardStore>
+
+/** The length to resume from: the full length only for a shard whose hash matches; a bad one is deleted. */
+async function checkCached(dir: FileSystemDirectoryHandle, file: ManifestFile): Promise<number> {
+  const existing = await fileIn(dir, file.name)
+  if (!existing) return 0
+  if (existing.size < file.bytes) return existing.size
+  if (existing.size === file.bytes && (await verifyFile(file, new Uint8Array(await existing.arrayBuffer())))) return file.bytes
+  await remove(dir, file.name)
+  return 0
+}
+
+async function fetchShard(dir: FileSystemDirectoryHandle, url: string, file: ManifestFile, onPosition: (position: number) => void, signal?: AbortSignal): Promise<void> {
+  // Twice at most: a partial file left by an older build can make the first result wrong.
+  for (let attempt = 1; ; attempt++) {
+    const handle = await (await dir.getFileHandle(file.name, { create: true })).createSyncAccessHandle()
+    try {
+      await downloadShard({ url, bytes: file.bytes, target: handle, onPosition, signal })
+      const bytes = new Uint8Array(file.bytes)
+      handle.read(bytes, { at: 0 })
+      if (await verifyFile(file, bytes)) return
+      handle.truncate(0)
+      handle.flush()
+    } finally {
+      handle.close()
+    }
+    onPosition(0)
+    if (attempt === 2) throw new TandemError('upstream_error', `${url} does not match the SHA-256 in its manifest`, { isRetryable: false })
+  }
+}
+
+/** Removes what the manifest no longer names: shards of an older build. */
+async function sweep(dir: FileSystemDirectoryHandle, files: readonly ManifestFile[]): Promise<void> {
+  const names = new Set(files.map((f) => f.name))
+  for (const [name] of await entries(dir)) if (!names.has(name)) await remove(dir, name)
+}
+
+function must<T>(value: T | undefined): T {
+  if (value === undefined) throw new TandemError('internal', 'the model folder vanished while loading')
+  return value
+}

@@ -1,0 +1,22 @@
+// The Web Worker entry. With Vite: `import LocalWorker from '@tandem/local-worker/worker?worker'`, then `new LocalWorker()`.
+import type { LoadProgress } from '@tandem/protocol'
+import { expose, releaseProxy, transfer, type Remote } from 'comlink'
+import { createLocalRuntime } from './runtime.ts'
+
+const runtime = createLocalRuntime()
+
+expose({
+  ...runtime,
+  async load(request: unknown, onProgress?: unknown) {
+    try {
+      return await runtime.load(request, onProgress)
+    } finally {
+      if (typeof onProgress === 'function') (onProgress as Remote<(progress: LoadProgress) => void>)[releaseProxy]() // closes the callback's channel
+    }
+  },
+  // Streams cross whole, transferred, not one message per chunk.
+  async chat(request: unknown) {
+    const stream = await runtime.chat(request)
+    return transfer(stream, [stream as unknown as Transferable])
+  },
+})
