@@ -5,7 +5,7 @@ import { median, spread, table } from './stats.ts'
 
 export async function benchTinyModel({ repetitions = 5, tokens = 128 } = {}) {
   const files = await ensureTinyModel()
-  const llama = await getLlama({ gpu: false, maxThreads: 2, logLevel: LlamaLogLevel.error })
+  const llama = await getLlama({ gpu: false, maxThreads: 1, logLevel: LlamaLogLevel.error })
   const variants = files.manifest.variants.map((v) => ({
     id: v.id,
     path: files.variantPaths[v.id]![0]!,
@@ -21,7 +21,7 @@ export async function benchTinyModel({ repetitions = 5, tokens = 128 } = {}) {
       const started = performance.now()
       const model = await llama.loadModel({ modelPath: variant.path })
       const loaded = performance.now()
-      const context = await model.createContext({ contextSize: 512, threads: 2 })
+      const context = await model.createContext({ contextSize: 512, threads: 1 })
       const prompt = model.tokenize('Human: hello<|separator|>\n\nAssistant:', true)
       let count = 0
       const decodeStart = performance.now()
@@ -48,5 +48,5 @@ export async function benchTinyModel({ repetitions = 5, tokens = 128 } = {}) {
     'tokens/s': `${median(v.tokensPerSecond).toFixed(0)} ±${spread(v.tokensPerSecond).toFixed(0)}`,
     'tokens/s vs f16': (median(v.tokensPerSecond) / median(base.tokensPerSecond)).toFixed(2),
   }))
-  return { name: 'tiny Grok-2 in node-llama-cpp (2 threads, greedy, ' + tokens + ' tokens)', rows, markdown: table(rows) }
+  return { name: 'tiny Grok-2 in node-llama-cpp (1 thread, greedy, ' + tokens + ' tokens)', rows, markdown: table(rows) }
 }

@@ -10,7 +10,7 @@ let llama: Llama
 let files: TinyModelFiles
 beforeAll(async () => {
   files = await ensureTinyModel()
-  llama = await getLlama({ gpu: false, maxThreads: 2, logLevel: LlamaLogLevel.error })
+  llama = await getLlama({ gpu: false, maxThreads: 1, logLevel: LlamaLogLevel.error })
 })
 afterAll(() => llama?.dispose())
 
@@ -19,7 +19,7 @@ const id = (token: string) => vocab.tokens.indexOf(token)
 
 async function greedy(modelPath: string, prompt: string, count: number) {
   const model = await llama.loadModel({ modelPath })
-  const context = await model.createContext({ contextSize: 256, threads: 2 })
+  const context = await model.createContext({ contextSize: 256, threads: 1 })
   try {
     const tokens = model.tokenize(prompt, true)
     const out: number[] = []
