@@ -1,8 +1,7 @@
 import {
   assistantPrefix,
-  codeForStatus,
   decodeChatStream,
-  errorFromJson,
+  errorFromResponse,
   modelListSchema,
   TandemError,
   type ChatCompletionChunk,
@@ -161,14 +160,7 @@ export class UpstreamEngine implements Engine {
         continue
       }
       if (response.ok && response.body) return response
-      const text = await response.text().catch(() => '')
-      let json: unknown
-      try {
-        json = JSON.parse(text)
-      } catch {
-        json = undefined
-      }
-      throw errorFromJson(json, response.status) ?? new TandemError(codeForStatus(response.status), `upstream answered ${response.status}`)
+      throw await errorFromResponse(response)
     }
     throw new TandemError('upstream_unavailable', 'no upstream is reachable')
   }

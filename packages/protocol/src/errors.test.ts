@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { errorEnvelopeSchema, errorFromJson, TandemError, toTandemError } from './errors.ts'
+import { errorEnvelopeSchema, errorFromJson, errorFromResponse, TandemError, toTandemError } from './errors.ts'
 
 describe('TandemError', () => {
   it('takes status, type and retryability from its code', () => {
@@ -83,5 +83,18 @@ describe('toTandemError', () => {
     const error = toTandemError(cause)
     expect([error.code, error.message, error.cause]).toEqual(['internal', 'internal error', cause])
     expect(toTandemError(cause, 'upstream_unavailable').message).toBe('upstream unavailable')
+  })
+})
+
+describe('errorFromResponse', () => {
+  it("reads a server's envelope, keeping its message and status", async () => {
+    const response = Response.json({ error: { message: 'no model grok-9', type: 'invalid_request_error', code: 'model_not_found', param: 'model' } }, { status: 404 })
+    const error = await errorFromResponse(response)
+    expect([error.code, error.status, error.message, error.param]).toEqual(['not_found', 404, 'no model grok-9', 'model'])
+  })
+
+  it('falls back to the code for the status when the body is not an envelope', async () => {
+    const error = await errorFromResponse(new Response('<html>Bad Gateway</html>', { status: 502, statusText: 'Bad Gateway' }))
+    expect([error.code, error.status, error.message]).toEqual(['upstream_error', 502, 'the server answered 502 Bad Gateway'])
   })
 })

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import {
+  codeForStatus,
   codeFromWire,
   httpStatusFor,
   isRetryableCode,
@@ -99,4 +100,24 @@ export function toTandemError(error: unknown, fallback: TandemErrorCode = 'inter
   if (name === 'TimeoutError') return new TandemError('timeout', 'the request timed out', { cause: error })
   const message = fallback === 'internal' ? 'internal error' : fallback.replaceAll('_', ' ')
   return new TandemError(fallback, message, { cause: error })
+}
+
+/**
+ * The error a non-2xx response carries: its envelope (ours or another server's) when the body
+ * has one, else the closest code for the status. Reads the body.
+ */
+export async function errorFromResponse(response: Response): Promise<TandemError> {
+  return errorFromBody(response.status, await response.text().catch(() => ''), response.statusText)
+}
+
+/** `errorFromResponse` for a body already read as text. */
+export function errorFromBody(status: number, text: string, statusText = ''): TandemError {
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch {
+    json = undefined
+  }
+  const message = `the server answered ${status} ${statusText}`.trim()
+  return errorFromJson(json, status) ?? new TandemError(codeForStatus(status), message, { status })
 }

@@ -34,7 +34,8 @@ export {
 } from './error-codes.ts'
 export type { TandemErrorCode } from './error-codes.ts'
 
-export { errorEnvelopeSchema, errorFromJson, TandemError, toTandemError } from './errors.ts'
+export { errorEnvelopeSchema, errorFromBody, errorFromJson, errorFromResponse, TandemError, toTandemError } from './errors.ts'
+export { retryAfterMs } from './retry-after.ts'
 export type { ErrorEnvelope, TandemErrorEnvelope, TandemErrorOptions } from './errors.ts'
 
 export { formatPath } from './format-path.ts'

@@ -1,6 +1,5 @@
-import { TandemError, decodeChatStream, errorFromJson, toTandemError, type ChatRequest, type ChatStreamPart } from '@tandem/protocol'
+import { TandemError, decodeChatStream, errorFromResponse, retryAfterMs, toTandemError, type ChatRequest, type ChatStreamPart } from '@tandem/protocol'
 import type { Transport } from '../transport.ts'
-import { retryAfterMs } from './retry-after.ts'
 
 export type Credentials =
   | { apiKey: string }
@@ -62,7 +61,7 @@ export function createRemoteTransport(options: RemoteOptions): Transport {
         continue
       }
       if (!RETRYABLE_STATUS.has(response.status) || attempt >= maxRetries) throw failure
-      const wait = retryAfterMs(response.headers.get('retry-after')) ?? BACKOFF_MS[attempt] ?? 2000
+      const wait = retryAfterMs(response.headers) ?? BACKOFF_MS[attempt] ?? 2000
       if (wait > maxRetryDelayMs) throw failure
       await sleep(wait, signal)
     }
@@ -85,20 +84,6 @@ export function createRemoteTransport(options: RemoteOptions): Transport {
       yield* decodeChatStream(response.body)
     },
   }
-}
-
-async function errorFromResponse(response: Response): Promise<TandemError> {
-  const text = await response.text().catch(() => '')
-  let json: unknown
-  try {
-    json = JSON.parse(text)
-  } catch {
-    json = undefined
-  }
-  return (
-    errorFromJson(json, response.status) ??
-    new TandemError(response.status >= 500 ? 'upstream_error' : 'invalid_request', `the server answered ${response.status} ${response.statusText}`.trim(), { status: response.status })
-  )
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

@@ -1,7 +1,6 @@
-import { errorFromJson, TandemError } from '@tandem/protocol'
+import { errorFromBody, retryAfterMs, TandemError } from '@tandem/protocol'
 import type { Logger } from '../http/json-logger.ts'
 import type { UpstreamFetch } from './upstream-fetch.ts'
-import { retryAfterMs } from './retry-after.ts'
 import type { Upstream, UpstreamPool } from './upstream-pool.ts'
 
 /** The first try and at most two moves to another upstream. */
@@ -71,17 +70,11 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 /** What an upstream's 429 or 5xx means to the client once no other upstream could help. */
-function refusal(status: number, text: string): TandemError {
-  let json: unknown
-  try {
-    json = JSON.parse(text)
-  } catch {
-    json = undefined
-  }
-  const error = errorFromJson(json, status)
-  if (error !== undefined && ['upstream_unavailable', 'model_not_loaded', 'timeout'].includes(error.code)) return error
-  if (status === 429) return new TandemError('upstream_unavailable', 'every upstream is busy')
-  return new TandemError('upstream_error', `the upstream failed with status ${status}`)
+/** What a client hears of an upstream's 429 or 5xx: its own words when they say "try again", else a plain failure. */
+function refusal(upstream: TandemError): TandemError {
+  if (['upstream_unavailable', 'model_not_loaded', 'timeout'].includes(upstream.code)) return upstream
+  if (upstream.status === 429) return new TandemError('upstream_unavailable', 'every upstream is busy')
+  return new TandemError('upstream_error', `the upstream failed with status ${upstream.status}`)
 }
 
 async function attempt(upstream: Upstream, options: ForwardOptions, attempts: number): Promise<Attempt> {
@@ -103,12 +96,12 @@ async function attempt(upstream: Upstream, options: ForwardOptions, attempts: nu
     })
     const { status } = response
     if (status === 429 || status >= 500) {
-      const text = await response.text().catch(() => '')
-      const wait = retryAfterMs(response.headers, Date.now())
+      const error = refusal(errorFromBody(status, await response.text().catch(() => '')))
+      const wait = retryAfterMs(response.headers)
       if (wait !== undefined && (status === 429 || status === 503)) pool.busy(upstream, Date.now() + wait)
       else pool.failed(upstream, Date.now())
       finish()
-      return { ok: false, error: refusal(status, text), retryAfterMs: wait, hard: wait === undefined }
+      return { ok: false, error, retryAfterMs: wait, hard: wait === undefined }
     }
     if (!stream || status < 200 || status >= 300 || response.body === null) {
       const text = await response.text()
