@@ -4,10 +4,18 @@ import { benchDecoder } from './decoder.ts'
 import { benchEdge } from './edge.ts'
 import { benchLocal } from './local.ts'
 import { benchNative } from './native.ts'
+import { benchSdk } from './sdk.ts'
 import { benchTinyModel } from './tiny-model.ts'
 
 const quick = process.argv.includes('--quick')
-const results = [await benchTinyModel({ repetitions: quick ? 3 : 7 }), await benchDecoder({ repetitions: quick ? 3 : 7 }), await benchLocal({ repetitions: quick ? 3 : 5 }), await benchEdge(quick ? { repetitions: 3, tokens: 64, samples: 100 } : { repetitions: 7, tokens: 128, samples: 300 }), ...(await benchNative({ repetitions: quick ? 3 : 7 }))]
+const results = [
+  await benchTinyModel({ repetitions: quick ? 3 : 7 }),
+  await benchDecoder({ repetitions: quick ? 3 : 7 }),
+  await benchLocal({ repetitions: quick ? 3 : 5 }),
+  await benchEdge(quick ? { repetitions: 3, tokens: 64, samples: 100 } : { repetitions: 7, tokens: 128, samples: 300 }),
+  await benchSdk(quick ? { repetitions: 15, tokens: 128 } : { repetitions: 31, tokens: 256 }),
+  ...(await benchNative({ repetitions: quick ? 3 : 7 })),
+]
 
 for (const result of results) console.log(`\n## ${result.name}\n\n${result.markdown}\n`)
 const dir = new URL('./results/', import.meta.url)

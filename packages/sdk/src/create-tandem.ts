@@ -1,5 +1,5 @@
 import { findModel } from '@tandem/models'
-import { TandemError, parseChatRequest, parseWith, type ChatCompletion, type ChatRequest, type ChatRequestInput, type LoadRequestInput } from '@tandem/protocol'
+import { TandemError, parseChatRequest, parseWith, type ChatCompletion, type ChatRequest, type ChatRequestInput, type ChatStreamPart, type LoadRequestInput } from '@tandem/protocol'
 import { ChatStream } from './chat-stream.ts'
 import { createEmitter, type TandemEvents, type Unsubscribe } from './local/events.ts'
 import { withFailover } from './local/failover.ts'
@@ -93,7 +93,7 @@ export function createTandem(input: TandemOptions): Tandem {
       if (signal.aborted) controller.abort(signal.reason)
       else signal.addEventListener('abort', () => controller.abort(signal.reason), { once: true })
     }
-    if (chosen.route === 'remote') return new ChatStream(remote!.stream(request.value, controller.signal), 'remote', chosen, controller)
+    if (chosen.route === 'remote') return new ChatStream(await started(remote!.stream(request.value, controller.signal), controller), 'remote', chosen, controller)
 
     if (!chosen.local!.cached && !persistAsked) {
       persistAsked = true
@@ -112,7 +112,7 @@ export function createTandem(input: TandemOptions): Tandem {
         onRouteChange: (change) => events.emit('route', { ...change, model: request.value.model }),
       })
     }
-    return new ChatStream(parts, 'local', chosen, controller)
+    return new ChatStream(await started(parts, controller), 'local', chosen, controller)
   }
 
   async function create(params: StreamingParams): Promise<ChatStream>
@@ -129,6 +129,30 @@ export function createTandem(input: TandemOptions): Tandem {
     on: events.on,
     close: async () => runtimes?.dispose(),
   }
+}
+
+/**
+ * Waits for the answer's first part, so that a request refused before its first chunk (401, 404,
+ * 429 after retries, no local model) rejects `create()` as the openai client's does, instead of
+ * throwing from the first step of the caller's loop. The parts then stream on unchanged.
+ */
+async function started(parts: AsyncIterable<ChatStreamPart>, controller: AbortController): Promise<AsyncIterable<ChatStreamPart>> {
+  const iterator = parts[Symbol.asyncIterator]()
+  const first = await iterator.next()
+  if (!first.done && first.value.type === 'error') {
+    controller.abort()
+    await iterator.return?.()
+    throw first.value.error
+  }
+  return (async function* rest() {
+    try {
+      if (first.done) return
+      yield first.value
+      for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value
+    } finally {
+      await iterator.return?.()
+    }
+  })()
 }
 
 function isOnline(): boolean {
