@@ -52,6 +52,13 @@ describe.skipIf(!existsSync(CHROMIUM))('the local runtime in Chromium (real work
     expect(device.jspi && device.memory64).toBe(true)
   })
 
+  it('keeps the device profile in IndexedDB for a day, reading online state and storage fresh', async () => {
+    const { fromCache, first, second } = await call('probeThrice')
+    expect(fromCache).toEqual([false, true, false])
+    expect(second.webgpu).toEqual(first.webgpu)
+    expect(second.webgpu).toMatchObject({ isFallbackAdapter: true })
+  })
+
   it('downloads the shards with progress, verifies them, and streams a chat through the SDK on the wasm path', async () => {
     await call('clearStorage')
     const result = await chat({ request: HELLO })

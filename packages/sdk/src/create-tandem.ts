@@ -9,7 +9,7 @@ import { createRuntimeHolder } from './local/worker-runtime.ts'
 import { tandemOptionsSchema, type ResolvedOptions, type TandemOptions } from './options.ts'
 import type { DeviceProfile } from './plan/device.ts'
 import { planRoute, wasmThreads, type Plan } from './plan/planner.ts'
-import { probeDevice } from './plan/probe.ts'
+import { loadDeviceProfile } from './plan/probe-cache.ts'
 import { createRemoteTransport } from './remote/remote-transport.ts'
 import type { Transport } from './transport.ts'
 
@@ -48,7 +48,7 @@ export function createTandem(input: TandemOptions): Tandem {
   let persistAsked = false
 
   async function currentDevice(): Promise<DeviceProfile> {
-    device ??= probeDevice()
+    device ??= loadDeviceProfile().then(({ profile }) => profile)
     // Connectivity changes while a page is open; the rest of the probe does not.
     return { ...(await device), online: isOnline() }
   }

@@ -3,7 +3,7 @@
 /// <reference types="vite/client" />
 // The page the browser tests drive: the real SDK and the real worker, bundled by Vite. Tests call
 // `window.harness.*` through page.evaluate; each call returns plain data.
-import { createTandem, probeDevice, type LoadProgress, type MlcRecord, type Plan, type RouteChange, type TandemOptions } from '@tandem/sdk'
+import { createTandem, loadDeviceProfile, probeDevice, type LoadProgress, type MlcRecord, type Plan, type RouteChange, type TandemOptions } from '@tandem/sdk'
 import type { ChatCompletionChunk, ChatRequestInput } from '@tandem/protocol'
 import LocalWorker from '@tandem/local-worker/worker?worker'
 
@@ -100,6 +100,14 @@ async function modelsDir(): Promise<FileSystemDirectoryHandle> {
 const harness = {
   chat,
   probe: probeDevice,
+  /** Three profile loads from an emptied IndexedDB: probed, then cached, then probed again when too old. */
+  async probeThrice() {
+    await new Promise((resolve) => Object.assign(indexedDB.deleteDatabase('tandem'), { onsuccess: resolve, onerror: resolve, onblocked: resolve }))
+    const first = await loadDeviceProfile()
+    const second = await loadDeviceProfile()
+    const stale = await loadDeviceProfile({ now: Date.now() + 25 * 60 * 60 * 1000 })
+    return { fromCache: [first.fromCache, second.fromCache, stale.fromCache], first: first.profile, second: second.profile }
+  },
   async plan() {
     const tandem = createTandem({ model: 'grok-2-tiny', route: 'local-only', local: { worker: newWorker } })
     try {

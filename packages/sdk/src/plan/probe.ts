@@ -19,13 +19,16 @@ interface ProbeAdapter {
 // The smallest module with a 64-bit memory: header, then a memory section (limits flag 0x04 = i64, min 1).
 const MEMORY64_MODULE = new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x05, 0x03, 0x01, 0x04, 0x01])
 
-/** Reads what this runtime offers. Never throws: whatever cannot be read is reported as absent. */
-export async function probeDevice(): Promise<DeviceProfile> {
+/**
+ * Reads what this runtime offers. Never throws: whatever cannot be read is reported as absent.
+ * `adapter: false` skips the WebGPU adapter request, the one slow part.
+ */
+export async function probeDevice({ adapter = true } = {}): Promise<DeviceProfile> {
   const nav = (globalThis as { navigator?: ProbeNavigator }).navigator
   const wasm = (globalThis as { WebAssembly?: typeof WebAssembly & { Suspending?: unknown } }).WebAssembly
   return {
     canStartWorker: typeof (globalThis as { Worker?: unknown }).Worker === 'function',
-    webgpu: await probeWebGpu(nav),
+    webgpu: adapter ? await probeWebGpu(nav) : null,
     deviceMemoryGiB: typeof nav?.deviceMemory === 'number' ? nav.deviceMemory : null,
     cores: typeof nav?.hardwareConcurrency === 'number' ? nav.hardwareConcurrency : null,
     storage: await probeStorage(nav),
