@@ -1,58 +1,129 @@
-// npm start: the main job. Builds what is missing, then starts every part of the stack that exists.
+// npm start: the main job. Builds what is missing (the tiny model, the demo), then starts the whole
+// stack on loopback — native-server on the tiny Grok-2, the gateway in workerd through `wrangler dev`
+// with development keys, and the demo — prints where each is, and stops everything on Ctrl-C.
 import { ensureTinyModel } from '@tandem/models/node'
 import { GROK_2_TINY, parameterCount } from '@tandem/models'
-import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { createInterface } from 'node:readline'
+import { mkdir, writeFile } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { buildDemo, DEMO_DIST, DEMO_ROOT } from './build-demo.ts'
+import { startDemoServer, type DemoServer } from './demo-server.ts'
+import { devKeys } from './start/dev-keys.ts'
+import { startPart, stopAll, type Part } from './start/processes.ts'
 
-const model = await ensureTinyModel({
-  onProgress: (p) => p.stage === 'building' && console.log('building the tiny Grok-2…'),
-})
-const f16 = model.manifest.variants.find((v) => v.id === 'f16')!.files[0]!
-console.log(`✓ tiny Grok-2  ${model.f16Path} (${(f16.bytes / 1e6).toFixed(1)} MB, ${(parameterCount(GROK_2_TINY).total / 1e6).toFixed(2)}M parameters)`)
+const ROOT = fileURLToPath(new URL('..', import.meta.url))
+const HOST = '127.0.0.1'
+const PORTS = { native: 8081, gateway: 8787, demo: 8080 }
+const MODEL = 'grok-2-tiny'
+const demoOrigins = [`http://${HOST}:${PORTS.demo}`, `http://localhost:${PORTS.demo}`]
 
-// Parts that later work brings; each is started here once its entry point exists.
-const parts = [
-  { name: 'native-server', entry: 'native-server/src/main.ts', issue: 3 },
-  { name: 'demo', entry: 'demo/index.html', issue: 7 },
-]
-for (const part of parts) {
-  if (!existsSync(part.entry)) console.log(`· ${part.name} not built yet (issue #${part.issue})`)
+const parts: Part[] = []
+let demo: DemoServer | undefined
+let stopping: Promise<void> | undefined
+function stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  stopping ??= (async () => {
+    console.log('stopping…')
+    await Promise.all([stopAll(parts, signal), demo?.close()])
+    console.log('✓ stopped')
+  })()
+  return stopping
+}
+// The first Ctrl-C stops everything cleanly; tsx may relay a signal twice, so later ones wait for the first.
+process.on('SIGINT', () => void stop('SIGINT'))
+process.on('SIGTERM', () => void stop('SIGTERM'))
+process.on('exit', () => parts.forEach((p) => p.child.pid && p.child.exitCode === null && tryKill(-p.child.pid)))
+
+try {
+  const model = await ensureTinyModel({ onProgress: (p) => p.stage === 'building' && console.log('building the tiny Grok-2…') })
+  const f16 = model.manifest.variants.find((v) => v.id === 'f16')!.files[0]!
+  console.log(`✓ tiny Grok-2  ${model.f16Path} (${(f16.bytes / 1e6).toFixed(1)} MB, ${(parameterCount(GROK_2_TINY).total / 1e6).toFixed(2)}M parameters)`)
+  const hasDemo = existsSync(join(DEMO_ROOT, 'index.html'))
+  if (!hasDemo) console.log('· demo not built yet')
+  else if (!existsSync(join(DEMO_DIST, 'index.html'))) {
+    console.log('building the demo…')
+    await buildDemo()
+  }
+
+  const native = startPart({
+    name: 'native-server',
+    command: process.execPath,
+    args: ['native-server/bin/tandem-native.js', '--host', HOST, '--port', String(PORTS.native)],
+    onLine: (line) => {
+      const entry = parseJson(line)
+      if (entry?.level === 'error') console.error(`[native-server] ${line}`)
+      return entry?.msg === 'ready' ? String(entry.url) : undefined
+    },
+  })
+  parts.push(native.part)
+
+  const keys = devKeys(demoOrigins)
+  const envFile = join(ROOT, '.wrangler', 'start.env')
+  await mkdir(dirname(envFile), { recursive: true })
+  const settings: Record<string, string> = {
+    EDGE_UPSTREAMS: `http://${HOST}:${PORTS.native}`,
+    EDGE_MODELS: MODEL,
+    ...keys.settings,
+    EDGE_LOG_LEVEL: 'warn',
+  }
+  await writeFile(envFile, Object.entries(settings).map(([k, v]) => `${k}='${v}'\n`).join(''), { mode: 0o600 })
+  const gateway = startPart({
+    name: 'gateway',
+    command: process.execPath,
+    args: ['node_modules/wrangler/bin/wrangler.js', 'dev', '--ip', HOST, '--port', String(PORTS.gateway), '--env-file', envFile, '--inspector-port', '0', '--show-interactive-dev-session=false', '--log-level', 'warn'],
+    env: { WRANGLER_SEND_METRICS: 'false', CI: '1', NO_COLOR: '1' },
+  })
+  parts.push(gateway.part)
+
+  if (hasDemo) demo = await startDemoServer({ root: DEMO_DIST, models: model.dir, settings: { gateway: `http://${HOST}:${PORTS.gateway}/v1`, model: MODEL, publishableKey: keys.publishable }, host: HOST, port: PORTS.demo })
+  const nativeURL = await native.ready
+  console.log(`✓ native-server ${nativeURL}  serving ${MODEL}`)
+  const gatewayURL = `http://${HOST}:${PORTS.gateway}`
+  await waitForHealth(`${gatewayURL}/healthz`, gateway.part)
+  console.log(`✓ gateway       ${gatewayURL}  (workerd through wrangler dev) → native-server`)
+  console.log('')
+  if (demo) console.log(`✓ demo          ${demo.url}\n\n  open ${demo.url}`)
+  console.log(`  gateway  ${gatewayURL}/v1   secret key  ${keys.secret}${process.env.TANDEM_DEV_KEY ? '  (TANDEM_DEV_KEY)' : ''}`)
+  console.log(`  curl -N ${gatewayURL}/v1/chat/completions -H 'authorization: Bearer ${keys.secret}' -H 'content-type: application/json' \\`)
+  console.log(`    -d '{"model":"${MODEL}","messages":[{"role":"user","content":"Hi"}],"max_tokens":16,"stream":true}'`)
+  console.log('  Ctrl-C stops everything')
+  // Any part ending on its own ends the stack.
+  const first = await Promise.race(parts.map((p) => p.exited.then((code) => ({ name: p.name, code }))))
+  if (!stopping) {
+    console.error(`${first.name} exited with ${first.code}; stopping the rest`)
+    process.exitCode = 1
+  }
+  await stop()
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error)
+  process.exitCode = 1
+  await stop()
 }
 
-// native-server: the tiny Grok-2 behind an OpenAI-compatible API, in the foreground until Ctrl-C.
-if (existsSync('native-server/src/main.ts')) await runNativeServer()
-
-function runNativeServer(): Promise<void> {
-  // A process group of its own: Ctrl-C reaches it once, through the forward below, not twice.
-  const child = spawn(process.execPath, ['native-server/bin/tandem-native.js'], { stdio: ['ignore', 'pipe', 'inherit'], detached: true })
-  createInterface({ input: child.stdout }).on('line', (line) => {
-    let entry: { level?: string; msg?: string; url?: string; models?: string[] }
-    try {
-      entry = JSON.parse(line)
-    } catch {
-      return console.log(line)
-    }
-    if (entry.msg === 'ready') {
-      console.log(`✓ native-server ${entry.url}  serving ${entry.models?.join(', ')}: POST ${entry.url}/v1/chat/completions (Ctrl-C stops it)`)
-    } else if (entry.level === 'warn' || entry.level === 'error' || entry.msg === 'stopped') {
-      console.log(line)
-    }
-  })
-  // The first Ctrl-C (or SIGTERM) asks the server to drain and waits for its clean exit; tsx may relay a signal twice.
-  let forwarded = false
-  const forward = (signal: NodeJS.Signals) => {
-    if (forwarded || child.exitCode !== null) return
-    forwarded = true
-    child.kill(signal)
+function parseJson(line: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(line)
+    return value && typeof value === 'object' ? (value as Record<string, unknown>) : undefined
+  } catch {
+    return undefined
   }
-  process.on('SIGINT', () => forward('SIGINT'))
-  process.on('SIGTERM', () => forward('SIGTERM'))
-  process.on('exit', () => child.exitCode === null && child.kill('SIGKILL'))
-  return new Promise((resolve) =>
-    child.once('close', (code) => {
-      process.exitCode = code ?? 0
-      resolve()
-    }),
-  )
+}
+
+async function waitForHealth(url: string, part: Part, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    if (part.child.exitCode !== null || stopping) throw new Error(`${part.name} stopped before it was ready`)
+    const ok = await fetch(url).then((r) => r.status < 500, () => false)
+    if (ok) return
+    await new Promise((resolve) => setTimeout(resolve, 250))
+  }
+  throw new Error(`${part.name} was not ready in ${timeoutMs / 1000} s`)
+}
+
+function tryKill(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL')
+  } catch {
+    // gone
+  }
 }

@@ -1,0 +1,83 @@
+/// <reference lib="dom" />
+/// <reference types="vite/client" />
+// The demo around <tandem-chat>: settings (route mode, model, clear the cache), the planner's plan
+// explained, and a service worker so the app reopens offline.
+import { createTandem, type Plan } from '@tandem/sdk'
+import type { TandemChat } from '@tandem/chat-element'
+import '@tandem/chat-element'
+import LocalWorker from '@tandem/local-worker/worker?worker'
+
+/** The stack's settings, written by `npm start` (scripts/demo-server.ts); cached by the service worker for offline use. */
+interface Settings {
+  gateway?: string
+  model?: string
+  publishableKey?: string
+}
+
+const $ = <E extends HTMLElement>(id: string) => document.getElementById(id) as E
+const chat = $<TandemChat>('chat')
+const route = $<HTMLSelectElement>('route')
+const model = $<HTMLInputElement>('model')
+const planOut = $('plan')
+const worker = () => new LocalWorker()
+
+const saved = JSON.parse(localStorage.getItem('tandem-demo') ?? '{}') as { route?: string; model?: string }
+const settings: Settings = await fetch('/tandem.json').then((r) => (r.ok ? (r.json() as Promise<Settings>) : {}), () => ({}))
+
+chat.worker = worker
+if (settings.gateway) chat.setAttribute('gateway', settings.gateway)
+if (settings.publishableKey) chat.setAttribute('publishable-key', settings.publishableKey)
+route.value = saved.route ?? 'prefer-local'
+model.value = saved.model ?? settings.model ?? 'grok-2-tiny'
+apply()
+
+route.addEventListener('change', apply)
+model.addEventListener('change', apply)
+$('explain').addEventListener('click', () => void explain())
+$('clear-chat').addEventListener('click', () => chat.clear())
+$('clear-cache').addEventListener('click', () => void clearCache())
+chat.addEventListener('tandem-route', () => void explain())
+
+function apply() {
+  chat.setAttribute('route', route.value)
+  chat.setAttribute('model', model.value.trim() || 'grok-2-tiny')
+  localStorage.setItem('tandem-demo', JSON.stringify({ route: route.value, model: model.value }))
+}
+
+async function explain() {
+  try {
+    showPlan(await chat.plan())
+  } catch (error) {
+    planOut.textContent = `No plan: ${(error as Error).message}`
+  }
+}
+
+function showPlan(plan: Plan) {
+  const title = document.createElement('strong')
+  title.textContent = plan.route === 'none' ? 'No route can answer' : `Next answer: ${plan.route}${plan.local ? ` (${plan.local.variant} on ${plan.local.backend}${plan.local.cached ? ', cached' : ''})` : ''}`
+  const reasons = document.createElement('ul')
+  for (const reason of plan.reasons) reasons.appendChild(document.createElement('li')).textContent = reason
+  planOut.replaceChildren(title, reasons)
+}
+
+async function clearCache() {
+  const tandem = createTandem({ model: model.value, local: { worker } })
+  try {
+    for (const stored of await tandem.cache.list()) await tandem.cache.delete(stored.model)
+    planOut.textContent = 'The model cache is empty.'
+  } catch (error) {
+    planOut.textContent = `Could not clear the cache: ${(error as Error).message}`
+  } finally {
+    await tandem.close()
+  }
+}
+
+function showOnline() {
+  $('online').textContent = navigator.onLine ? '● online' : '○ offline: only a cached model can answer'
+}
+addEventListener('online', showOnline)
+addEventListener('offline', showOnline)
+showOnline()
+
+if ('serviceWorker' in navigator) await navigator.serviceWorker.register('/sw.js', { type: 'module' }).catch(() => {})
+document.documentElement.dataset.ready = 'true'

@@ -1,0 +1,256 @@
+// <tandem-chat>: a streaming chat on @tandem/sdk. Attributes configure it; the conversation lives in
+// the element. Model text is rendered as DOM built from a safe Markdown subset, never as HTML.
+import { createTandem, type ChatStream, type CreateParams, type Plan, type Tandem, type TandemOptions } from '@tandem/sdk'
+import type { ChatMessageInput } from './chat-message.ts'
+import { renderMarkdown } from './markdown.ts'
+import { describeError } from './messages.ts'
+import { styles } from './styles.ts'
+
+const ROUTES = ['prefer-local', 'local-only', 'prefer-remote', 'remote-only'] as const
+type RouteMode = (typeof ROUTES)[number]
+
+const template = `
+<header part="header"><span class="route" part="route"></span><span class="reason" part="reason"></span></header>
+<div class="log" part="log" role="log" aria-live="polite" aria-label="Conversation"></div>
+<progress part="progress" max="1" aria-label="Downloading the model" hidden></progress>
+<div class="error" part="error" role="alert" hidden></div>
+<div class="meta" part="stats" aria-live="off"></div>
+<form part="form">
+  <label class="sr" for="input">Message</label>
+  <textarea id="input" part="input" rows="2" placeholder="Message" aria-describedby="hint"></textarea>
+  <span id="hint" class="sr">Enter sends, Shift+Enter adds a line, Escape stops the answer.</span>
+  <button type="submit" class="send" part="send">Send</button>
+  <button type="button" class="stop" part="stop" disabled>Stop</button>
+</form>`
+
+/** Events: `tandem-route` ({ route, reasons }), `tandem-done` ({ text, route, stopped }), `tandem-error` ({ code, message }). */
+export class TandemChat extends HTMLElement {
+  static observedAttributes = ['gateway', 'model', 'route', 'publishable-key', 'token-url', 'models-url']
+
+  /** Starts the local runtime's worker (`() => new LocalWorker()`); without it only the remote route answers. */
+  worker: (() => Worker) | undefined
+  /** Extra request fields for every message (temperature, max_tokens, logit_bias, …). */
+  requestOptions: Omit<CreateParams, 'messages' | 'stream' | 'signal'> = {}
+
+  #tandem: Tandem | undefined
+  #stream: ChatStream | undefined
+  #history: ChatMessageInput[] = []
+  #stopped = false
+  readonly #root: ShadowRoot
+  readonly #el: {
+    log: HTMLElement; route: HTMLElement; reason: HTMLElement; progress: HTMLProgressElement; error: HTMLElement
+    stats: HTMLElement; input: HTMLTextAreaElement; send: HTMLButtonElement; stop: HTMLButtonElement; form: HTMLFormElement
+  }
+
+  constructor() {
+    super()
+    this.#root = this.attachShadow({ mode: 'open' })
+    const style = document.createElement('style')
+    style.textContent = styles
+    const body = document.createElement('template')
+    body.innerHTML = template // a constant: no outside text ever reaches innerHTML
+    this.#root.append(style, body.content)
+    const $ = <E extends Element>(selector: string) => this.#root.querySelector<E & HTMLElement>(selector)!
+    this.#el = {
+      log: $('.log'), route: $('.route'), reason: $('.reason'), progress: $('progress'), error: $('.error'), stats: $('.meta'),
+      input: $('textarea'), send: $('.send'), stop: $('.stop'), form: $('form'),
+    }
+    this.#el.form.addEventListener('submit', (event) => {
+      event.preventDefault()
+      void this.send(this.#el.input.value)
+    })
+    this.#el.input.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+        event.preventDefault()
+        void this.send(this.#el.input.value)
+      } else if (event.key === 'Escape') this.stop()
+    })
+    this.#el.stop.addEventListener('click', () => this.stop())
+  }
+
+  attributeChangedCallback(_name: string, previous: string | null, next: string | null) {
+    if (previous !== next) void this.#reset()
+  }
+
+  disconnectedCallback() {
+    this.stop()
+    void this.#reset()
+  }
+
+  /** The conversation so far. */
+  get messages(): readonly ChatMessageInput[] {
+    return this.#history
+  }
+
+  get busy(): boolean {
+    return this.#stream !== undefined
+  }
+
+  /** Forgets the conversation. */
+  clear(): void {
+    this.stop()
+    this.#history = []
+    this.#el.log.replaceChildren()
+    this.#showError(undefined)
+    this.#el.stats.textContent = ''
+  }
+
+  /** Aborts the answer in progress: generation stops where it runs. */
+  stop(): void {
+    if (!this.#stream) return
+    this.#stopped = true
+    this.#stream.abort()
+  }
+
+  /** Where the next message would go, and why. */
+  async plan(): Promise<Plan> {
+    return this.#client().plan()
+  }
+
+  async send(text: string): Promise<void> {
+    const content = text.trim()
+    if (!content || this.busy) return
+    this.#el.input.value = ''
+    this.#showError(undefined)
+    this.#history.push({ role: 'user', content })
+    this.#append('user', 'You').textContent = content
+    const bubble = this.#append('assistant', 'Assistant')
+    bubble.setAttribute('aria-busy', 'true')
+    this.#setBusy(true)
+    let answer = ''
+    this.#stopped = false
+    let chunks = 0
+    let firstAt = 0
+    let usageTokens: number | undefined
+    let frame = 0
+    const paint = () => {
+      frame = 0
+      bubble.replaceChildren(renderMarkdown(answer))
+    }
+    try {
+      const tandem = this.#client()
+      const stream = await tandem.chat.completions.create({ ...this.requestOptions, messages: [...this.#history], stream: true })
+      this.#stream = stream
+      this.#showRoute(stream.route, stream.plan.reasons)
+      this.#el.progress.hidden = true
+      for await (const chunk of stream) {
+        if (chunk.usage) usageTokens = chunk.usage.completion_tokens
+        const delta = chunk.choices[0]?.delta.content
+        if (!delta) continue
+        if (chunks++ === 0) firstAt = performance.now()
+        answer += delta
+        frame ||= requestAnimationFrame(paint)
+        this.#showRate(usageTokens ?? chunks, firstAt)
+      }
+    } catch (error) {
+      const { code } = error as { code?: string }
+      if (code !== 'aborted' || !this.#stopped) {
+        this.#showError(error)
+        if (!answer) this.#history.pop()
+      }
+    } finally {
+      const stopped = this.#stopped
+      this.#stream = undefined
+      cancelAnimationFrame(frame)
+      paint()
+      bubble.removeAttribute('aria-busy')
+      if (stopped) bubble.append(this.#note('stopped'))
+      if (answer) this.#history.push({ role: 'assistant', content: answer })
+      else if (!stopped) bubble.remove()
+      if (chunks) this.#showRate(usageTokens ?? chunks, firstAt)
+      this.#el.progress.hidden = true
+      this.#setBusy(false)
+      this.dispatchEvent(new CustomEvent('tandem-done', { detail: { text: answer, stopped } }))
+    }
+  }
+
+  #client(): Tandem {
+    if (this.#tandem) return this.#tandem
+    const gateway = this.getAttribute('gateway')
+    const key = this.getAttribute('publishable-key')
+    const tokenURL = this.getAttribute('token-url')
+    const route = this.getAttribute('route') as RouteMode | null
+    const modelsURL = this.getAttribute('models-url')
+    const options: TandemOptions = {
+      model: this.getAttribute('model') || 'grok-2-tiny',
+      route: route && ROUTES.includes(route) ? route : this.worker ? 'prefer-local' : 'remote-only',
+    }
+    if (gateway && key) options.remote = { baseURL: gateway, apiKey: key }
+    else if (gateway && tokenURL) options.remote = { baseURL: gateway, getToken: ({ refresh }) => fetchToken(tokenURL, refresh) }
+    if (this.worker) options.local = { worker: this.worker, ...(modelsURL ? { modelsURL } : {}) }
+    const tandem = createTandem(options)
+    tandem.on('progress', (p) => {
+      this.#el.progress.hidden = p.fraction >= 1 && p.stage !== 'download'
+      this.#el.progress.value = p.fraction
+      const stage = p.stage === 'download' ? 'Downloading' : p.stage === 'verify' ? 'Verifying' : 'Loading'
+      this.#el.progress.setAttribute('aria-label', `${stage} the model`)
+      this.#el.stats.textContent = `${stage} ${p.model} ${p.variant}: ${Math.round(p.fraction * 100)} %`
+    })
+    tandem.on('route', (change) => this.#showRoute(change.to, [`moved from ${change.from}: ${change.reason}`]))
+    this.#tandem = tandem
+    return tandem
+  }
+
+  async #reset(): Promise<void> {
+    const old = this.#tandem
+    this.#tandem = undefined
+    await old?.close()
+  }
+
+  #append(kind: 'user' | 'assistant', label: string): HTMLElement {
+    const bubble = document.createElement('div')
+    bubble.className = `message ${kind}`
+    bubble.setAttribute('part', `message ${kind}`)
+    bubble.setAttribute('aria-label', label)
+    this.#el.log.append(bubble)
+    bubble.scrollIntoView?.({ block: 'end' })
+    return bubble
+  }
+
+  #note(text: string): HTMLElement {
+    const note = document.createElement('div')
+    note.className = 'meta'
+    note.textContent = text
+    return note
+  }
+
+  #setBusy(busy: boolean) {
+    this.#el.send.disabled = busy
+    this.#el.stop.disabled = !busy
+    this.toggleAttribute('busy', busy)
+  }
+
+  #showRoute(route: string, reasons: readonly string[]) {
+    this.#el.route.textContent = `route: ${route}`
+    this.#el.reason.textContent = reasons.join(' · ')
+    this.dispatchEvent(new CustomEvent('tandem-route', { detail: { route, reasons } }))
+  }
+
+  #showRate(tokens: number, since: number) {
+    const seconds = (performance.now() - since) / 1000
+    this.#el.stats.textContent = seconds > 0.05 ? `${tokens} tokens · ${(tokens / seconds).toFixed(1)} tokens/s` : `${tokens} tokens`
+  }
+
+  #showError(error: unknown) {
+    this.#el.error.hidden = error === undefined
+    this.#el.error.textContent = error === undefined ? '' : describeError(error, this.getAttribute('gateway'))
+    if (error !== undefined) {
+      const { code, message } = error as { code?: string; message?: string }
+      this.dispatchEvent(new CustomEvent('tandem-error', { detail: { code: code ?? 'unknown', message: message ?? String(error) } }))
+    }
+  }
+}
+
+/** A token from the site's backend: JSON `{ token }` or the bare token as text. */
+async function fetchToken(url: string, refresh: boolean): Promise<string> {
+  const response = await fetch(url, { credentials: 'include', cache: refresh ? 'no-store' : 'default' })
+  if (!response.ok) throw new Error(`the token URL answered ${response.status}`)
+  const text = (await response.text()).trim()
+  try {
+    const json = JSON.parse(text) as { token?: unknown }
+    if (typeof json.token === 'string') return json.token
+  } catch {
+    // a bare token
+  }
+  return text
+}

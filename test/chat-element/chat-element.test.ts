@@ -1,0 +1,218 @@
+// <tandem-chat> in Debian's Chromium against the real stack: a native-server on the tiny Grok-2 and
+// the gateway in workerd, with a publishable key for the page's origin. Screenshots of each state
+// go to test-results/chat-element/.
+import { mkdir, rm } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
+import { build } from 'vite'
+import { mkdtemp } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ensureTinyModel } from '@tandem/models/node'
+import { launchChromium, startIsolatedServer, type IsolatedServer } from '../browser/harness/index.ts'
+import { closeAll, fixedLength, gatewayEnv, keys, metric, sha256, startUpstream, startWorkerdGateway, type Gateway, type Upstream } from '../edge/harness.ts'
+
+const SHOTS = fileURLToPath(new URL('../../test-results/chat-element/', import.meta.url))
+const KEY = 'pk_chat_element_test'
+
+let upstream: Upstream | undefined
+let gateway: Gateway | undefined
+let site: IsolatedServer | undefined
+let browser: Awaited<ReturnType<typeof launchChromium>> | undefined
+let built: string | undefined
+
+beforeAll(async () => {
+  const model = await ensureTinyModel()
+  built = await mkdtemp(join(tmpdir(), 'tandem-chat-element-'))
+  await build({
+    root: fileURLToPath(new URL('./page/', import.meta.url)),
+    configFile: false,
+    logLevel: 'error',
+    build: { outDir: built, emptyOutDir: true, target: 'esnext', minify: false, reportCompressedSize: false, chunkSizeWarningLimit: 100_000 },
+    worker: { format: 'es' },
+  })
+  site = await startIsolatedServer({ root: built, models: model.dir })
+  upstream = await startUpstream()
+  gateway = await startWorkerdGateway(
+    gatewayEnv([upstream.server.url], { EDGE_CORS_ORIGINS: JSON.stringify([site.url]), EDGE_PUBLISHABLE_KEYS: JSON.stringify([{ id: 'page', sha256: sha256(KEY), origins: [site.url], limits: { rpm: 100_000, tpm: 1e9 } }]) }),
+  )
+  browser = await launchChromium()
+  await mkdir(SHOTS, { recursive: true })
+})
+
+afterAll(async () => {
+  await closeAll(browser, gateway, upstream?.server, site)
+  if (built) await rm(built, { recursive: true, force: true })
+})
+
+interface Opened {
+  page: Page
+  /** Uncaught exceptions and console errors other than the browser's own failed-fetch lines. */
+  problems: string[]
+}
+
+async function open(query: Record<string, string>, request: object): Promise<Opened> {
+  const page = await browser!.context.newPage()
+  const problems: string[] = []
+  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`))
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !/Failed to load resource|net::ERR_/.test(message.text())) problems.push(`console: ${message.text()}`)
+  })
+  await page.goto(`${site!.url}/?${new URLSearchParams(query)}`)
+  await page.waitForFunction(() => document.title === 'ready')
+  await page.evaluate((options) => Object.assign(document.querySelector('tandem-chat')!, { requestOptions: options }), request)
+  return { page, problems }
+}
+
+const ascii = { temperature: 0, logit_bias: fixedLength }
+
+/** Types a message and sends it with Enter, as a keyboard user would. */
+async function sendByKeyboard(page: Page, text: string) {
+  await page.locator('tandem-chat textarea').focus()
+  await page.keyboard.type(text)
+  await page.keyboard.press('Enter')
+}
+
+const assistantText = (page: Page) => page.locator('tandem-chat .assistant').last().innerText()
+const idle = (page: Page) => page.waitForFunction(() => !document.querySelector('tandem-chat')!.hasAttribute('busy'), undefined, { timeout: 45_000 })
+
+describe('<tandem-chat> against native-server through the workerd gateway', () => {
+  it('streams an answer on the remote route, shows the route, its reason and tokens/s, and keeps the conversation', async () => {
+    const { page, problems } = await open({ gateway: `${gateway!.url}/v1`, 'publishable-key': KEY, route: 'remote-only' }, { ...ascii, max_tokens: 120 })
+    try {
+      // Sample the answer while it streams: it must grow in steps while the element is busy.
+      const seen = page.evaluate(
+        () =>
+          new Promise<number[]>((resolve) => {
+            const chat = document.querySelector('tandem-chat')!
+            const lengths: number[] = []
+            const observer = new MutationObserver(() => {
+              const bubble = chat.shadowRoot!.querySelector('.assistant')
+              if (bubble && chat.hasAttribute('busy')) lengths.push(bubble.textContent!.length)
+              if (bubble && !chat.hasAttribute('busy')) {
+                observer.disconnect()
+                resolve(lengths)
+              }
+            })
+            observer.observe(chat, { attributes: true })
+            observer.observe(chat.shadowRoot!, { subtree: true, childList: true, characterData: true })
+          }),
+      )
+      await sendByKeyboard(page, 'Hello there')
+      const lengths = await seen
+      await idle(page)
+      const text = await assistantText(page)
+      // Streaming: part of the answer was on screen while the rest was still coming.
+      expect(lengths.some((n) => n > 0 && n < text.length)).toBe(true)
+      expect(text.length).toBeGreaterThan(10)
+      expect([...text].every((c) => c.charCodeAt(0) < 128)).toBe(true)
+      expect(await page.locator('tandem-chat .route').innerText()).toBe('route: remote')
+      expect(await page.locator('tandem-chat .reason').innerText()).not.toBe('')
+      expect(await page.locator('tandem-chat .meta').first().innerText()).toMatch(/tokens\/s/)
+      expect(await page.locator('tandem-chat .error').isHidden()).toBe(true)
+      await page.screenshot({ path: `${SHOTS}remote-answer.png` })
+
+      // A second message carries the first exchange with it.
+      await sendByKeyboard(page, 'And again')
+      await idle(page)
+      expect(await page.evaluate(() => (document.querySelector('tandem-chat') as unknown as { messages: Array<{ role: string }> }).messages.map((m) => m.role))).toEqual([
+        'user',
+        'assistant',
+        'user',
+        'assistant',
+      ])
+      await page.emulateMedia({ colorScheme: 'dark' })
+      await page.screenshot({ path: `${SHOTS}conversation-dark.png` })
+      expect(problems).toEqual([])
+    } finally {
+      await page.close()
+    }
+  })
+
+  it('stops mid-answer with the Stop button: generation ends on the server too', async () => {
+    const { page, problems } = await open({ gateway: `${gateway!.url}/v1`, 'publishable-key': KEY, route: 'remote-only' }, { ...ascii, max_tokens: 1500 })
+    try {
+      const before = await metric(upstream!.server, 'tandem_completion_tokens_total')
+      await sendByKeyboard(page, 'Tell me a long story')
+      await page.waitForFunction(() => (document.querySelector('tandem-chat')!.shadowRoot!.querySelector('.assistant')?.textContent?.length ?? 0) > 8)
+      await page.locator('tandem-chat .stop').click()
+      await idle(page)
+      const text = await assistantText(page)
+      expect(text).toMatch(/stopped$/)
+      expect(text.length).toBeLessThan(1400)
+      expect(await page.locator('tandem-chat .error').isHidden()).toBe(true)
+      await page.screenshot({ path: `${SHOTS}stopped.png` })
+      // The server stopped short of the 1500 tokens asked for.
+      await new Promise((resolve) => setTimeout(resolve, 500))
+      const generated = (await metric(upstream!.server, 'tandem_completion_tokens_total')) - before
+      expect(generated).toBeLessThan(1500)
+      expect(problems).toEqual([])
+    } finally {
+      await page.close()
+    }
+  })
+
+  it('says clearly in the element when the key is wrong', async () => {
+    const { page, problems } = await open({ gateway: `${gateway!.url}/v1`, 'publishable-key': 'pk_wrong', route: 'remote-only' }, ascii)
+    try {
+      await sendByKeyboard(page, 'Hi')
+      await idle(page)
+      const alert = page.locator('tandem-chat [role=alert]')
+      expect(await alert.isVisible()).toBe(true)
+      expect(await alert.innerText()).toMatch(/refused the credentials/)
+      await page.screenshot({ path: `${SHOTS}wrong-key.png` })
+      expect(problems).toEqual([])
+    } finally {
+      await page.close()
+    }
+  })
+
+  it('says clearly in the element when the gateway is down', async () => {
+    const { page, problems } = await open({ gateway: 'http://127.0.0.1:9/v1', 'publishable-key': KEY, route: 'remote-only' }, ascii)
+    try {
+      await sendByKeyboard(page, 'Hi')
+      await idle(page)
+      expect(await page.locator('tandem-chat [role=alert]').innerText()).toMatch(/Cannot reach the gateway at http:\/\/127\.0\.0\.1:9\/v1/)
+      await page.screenshot({ path: `${SHOTS}gateway-down.png` })
+      expect(problems).toEqual([])
+    } finally {
+      await page.close()
+    }
+  })
+
+  it('gets a token from token-url and answers with it', async () => {
+    // The site's backend mints a token with its secret key; the page fetches it from its own origin.
+    const minted = await fetch(`${gateway!.url}/v1/tokens`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${keys.secret}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ subject: 'user-1' }),
+    })
+    expect(minted.status).toBe(200)
+    const { token } = (await minted.json()) as { token: string }
+    const unput = site!.put('/token', JSON.stringify({ token }))
+    const { page, problems } = await open({ gateway: `${gateway!.url}/v1`, route: 'remote-only' }, { ...ascii, max_tokens: 12 })
+    try {
+      await page.evaluate(() => document.querySelector('tandem-chat')!.setAttribute('token-url', '/token'))
+      await sendByKeyboard(page, 'Hi')
+      await idle(page)
+      expect(await page.locator('tandem-chat .error').isHidden()).toBe(true)
+      expect((await assistantText(page)).length).toBeGreaterThan(0)
+      expect(site!.requests.some((r) => r.path === '/token')).toBe(true)
+      expect(problems).toEqual([])
+    } finally {
+      unput()
+      await page.close()
+    }
+  })
+
+  it('renders Markdown as DOM: HTML in model text stays text', async () => {
+    const { page } = await open({}, {})
+    try {
+      const html = await page.evaluate(() => (window as unknown as { renderToHTML(t: string): string }).renderToHTML('**hi** <img src=x onerror="alert(1)"> [x](javascript:alert(1))\n```\n<script>1</script>\n```'))
+      expect(html).toBe('<p><strong>hi</strong> &lt;img src=x onerror="alert(1)"&gt; [x](javascript:alert(1))</p><pre><code>&lt;script&gt;1&lt;/script&gt;</code></pre>')
+    } finally {
+      await page.close()
+    }
+  })
+})

@@ -1,0 +1,122 @@
+// The demo PWA in Debian's Chromium against the real stack (native-server on the tiny Grok-2, the
+// gateway in workerd): a remote answer, the service worker reopening the app offline, and the local
+// route answering offline once the model is cached. Screenshots go to test-results/demo/.
+import { mkdir, mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ensureTinyModel } from '@tandem/models/node'
+import { buildDemo } from '../../scripts/build-demo.ts'
+import { startDemoServer, type DemoServer, type DemoSettings } from '../../scripts/demo-server.ts'
+import { launchChromium } from '../browser/harness/index.ts'
+import { closeAll, fixedLength, gatewayEnv, sha256, startUpstream, startWorkerdGateway, type Gateway, type Upstream } from '../edge/harness.ts'
+
+const SHOTS = fileURLToPath(new URL('../../test-results/demo/', import.meta.url))
+const KEY = 'pk_demo_test'
+const settings: DemoSettings = { gateway: '', model: 'grok-2-tiny', publishableKey: KEY }
+
+let upstream: Upstream | undefined
+let gateway: Gateway | undefined
+let demo: DemoServer | undefined
+let browser: Awaited<ReturnType<typeof launchChromium>> | undefined
+let built: string | undefined
+
+beforeAll(async () => {
+  const model = await ensureTinyModel()
+  built = await buildDemo(await mkdtemp(join(tmpdir(), 'tandem-demo-')))
+  demo = await startDemoServer({ root: built, models: model.dir, settings })
+  upstream = await startUpstream()
+  gateway = await startWorkerdGateway(
+    gatewayEnv([upstream.server.url], { EDGE_PUBLISHABLE_KEYS: JSON.stringify([{ id: 'demo', sha256: sha256(KEY), origins: [demo.url], limits: { rpm: 100_000, tpm: 1e9 } }]) }),
+  )
+  settings.gateway = `${gateway.url}/v1`
+  browser = await launchChromium()
+  await mkdir(SHOTS, { recursive: true })
+})
+
+afterAll(async () => {
+  await closeAll(browser, gateway, upstream?.server, demo)
+  if (built) await rm(built, { recursive: true, force: true })
+})
+
+async function openDemo(page: Page, route: string) {
+  await page.goto(demo!.url)
+  await page.waitForFunction(() => document.documentElement.dataset.ready === 'true')
+  await page.selectOption('#route', route)
+  await page.evaluate((bias) => Object.assign(document.querySelector('tandem-chat')!, { requestOptions: { temperature: 0, max_tokens: 24, logit_bias: bias } }), fixedLength)
+}
+
+async function ask(page: Page, text: string): Promise<string> {
+  await page.evaluate(() => {
+    const chat = document.querySelector('tandem-chat')!
+    chat.removeAttribute('data-done')
+    chat.addEventListener('tandem-done', () => chat.setAttribute('data-done', ''), { once: true })
+  })
+  await page.locator('tandem-chat textarea').fill(text)
+  await page.locator('tandem-chat .send').click()
+  await page.waitForFunction(() => document.querySelector('tandem-chat')!.hasAttribute('data-done'), undefined, { timeout: 50_000 })
+  const answers = page.locator('tandem-chat .assistant')
+  return (await answers.count()) ? answers.last().innerText() : ''
+}
+
+describe('the demo PWA', () => {
+  it('answers on the remote route, explains the plan, and reopens offline from its service worker', async () => {
+    const page = await browser!.context.newPage()
+    const errors: string[] = []
+    page.on('pageerror', (error) => errors.push(error.message))
+    try {
+      await openDemo(page, 'remote-only')
+      expect(await ask(page, 'Hello')).not.toBe('')
+      expect(await page.locator('tandem-chat .route').innerText()).toBe('route: remote')
+      await page.locator('#explain').click()
+      await page.waitForFunction(() => document.getElementById('plan')!.textContent!.includes('Next answer: remote'))
+      await page.screenshot({ path: `${SHOTS}remote.png` })
+
+      await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined))
+      await browser!.context.setOffline(true)
+      await page.reload()
+      await page.waitForFunction(() => document.documentElement.dataset.ready === 'true')
+      expect(await page.locator('#online').innerText()).toMatch(/offline/)
+      expect(await page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true)
+      // Offline, the remote route cannot answer: the element says so.
+      await page.selectOption('#route', 'remote-only')
+      await ask(page, 'Anyone there?')
+      expect(await page.locator('tandem-chat [role=alert]').innerText()).not.toBe('')
+      await page.screenshot({ path: `${SHOTS}offline-shell.png` })
+      expect(errors).toEqual([])
+    } finally {
+      await browser!.context.setOffline(false)
+      await page.close()
+    }
+  })
+
+  it('answers on the local route, then again offline once the model is cached', async () => {
+    const page = await browser!.context.newPage()
+    try {
+      await openDemo(page, 'local-only')
+      await page.locator('tandem-chat textarea').fill('Hi')
+      await page.locator('tandem-chat .send').click()
+      await page.waitForFunction(() => !document.querySelector('tandem-chat')!.shadowRoot!.querySelector('progress')!.hidden, undefined, { timeout: 20_000 }).then(
+        () => page.screenshot({ path: `${SHOTS}downloading.png` }),
+        () => undefined, // the download may finish before a frame shows it
+      )
+      await page.waitForFunction(() => !document.querySelector('tandem-chat')!.hasAttribute('busy'), undefined, { timeout: 50_000 })
+      expect(await page.locator('tandem-chat [role=alert]').isHidden()).toBe(true)
+      expect(await page.locator('tandem-chat .route').innerText()).toBe('route: local')
+      await page.screenshot({ path: `${SHOTS}local.png` })
+
+      await browser!.context.setOffline(true)
+      await page.reload()
+      await openDemo(page, 'local-only')
+      expect(await ask(page, 'Still here?')).not.toBe('')
+      expect(await page.locator('tandem-chat [role=alert]').isHidden()).toBe(true)
+      expect(await page.locator('tandem-chat .route').innerText()).toBe('route: local')
+      await page.screenshot({ path: `${SHOTS}local-offline.png` })
+    } finally {
+      await browser!.context.setOffline(false)
+      await page.close()
+    }
+  })
+})
