@@ -7,6 +7,7 @@ import { createTandem, TandemError, type TandemOptions } from '@tandem/sdk'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { closeAll, fixedLength, gatewayEnv, keys, MODEL, startUpstream, startWorkerdGateway, TOKEN_SECRET, type Gateway, type Upstream } from '../edge/harness.ts'
 import { observeStream } from './observe.ts'
+import { serverText } from './server-text.ts'
 
 const messages = [{ role: 'user' as const, content: 'Say something.' }]
 // Greedy, bytes 128–255 and the control tokens pushed down (byte b is token b): ASCII text of exactly max_tokens.
@@ -66,13 +67,7 @@ describe('the SDK through the gateway in workerd', () => {
     expect(seen.chunks).toBeGreaterThan(2)
     expect(seen.finishReason).toBe('length')
 
-    // The native-server itself, not streamed, same request: the same bytes.
-    const direct = await fetch(`${upstream!.server.url}/v1/chat/completions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ model: MODEL, ...fixed }),
-    })
-    const expected = ((await direct.json()) as { choices: Array<{ message: { content: string } }> }).choices[0]!.message.content
+    const expected = await serverText(upstream!.server.url, { model: MODEL, ...fixed })
     expect(expected.length).toBeGreaterThan(0)
     expect(seen.text).toBe(expected)
 

@@ -2,6 +2,7 @@
 import { startNativeServer, type NativeServer } from '@tandem/native-server'
 import { createTandem, TandemError } from '@tandem/sdk'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { serverText } from './server-text.ts'
 
 let server: NativeServer
 beforeAll(async () => {
@@ -36,14 +37,7 @@ describe('the SDK on the remote route', () => {
       chunks++
     }
     expect(chunks).toBeGreaterThan(2)
-
-    const direct = await fetch(`${server.url}/v1/chat/completions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'grok-2-tiny', ...request }),
-    })
-    const completion = (await direct.json()) as { choices: Array<{ message: { content: string } }> }
-    expect(text).toBe(completion.choices[0]!.message.content)
+    expect(text).toBe(await serverText(server.url, { model: 'grok-2-tiny', ...request }))
     expect(text.length).toBeGreaterThan(0)
   })
 

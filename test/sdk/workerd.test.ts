@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url'
 import type { Observed } from './observe.ts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { closeAll, fixedLength, MODEL, startUpstream, type Upstream } from '../edge/harness.ts'
+import { serverText } from './server-text.ts'
 
 const messages = [{ role: 'user' as const, content: 'Say something.' }]
 const fixed = { messages, max_tokens: 12, temperature: 0, logit_bias: fixedLength }
@@ -46,12 +47,7 @@ describe('the SDK in workerd', () => {
     expect(seen.chunks).toBeGreaterThan(2)
     expect(seen.finishReason).toBe('length')
 
-    const direct = await fetch(`${upstream!.server.url}/v1/chat/completions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ model: MODEL, ...fixed }),
-    })
-    const expected = ((await direct.json()) as { choices: Array<{ message: { content: string } }> }).choices[0]!.message.content
+    const expected = await serverText(upstream!.server.url, { model: MODEL, ...fixed })
     expect(expected.length).toBeGreaterThan(0)
     expect(seen.text).toBe(expected)
   })
