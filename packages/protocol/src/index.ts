@@ -60,7 +60,7 @@ export { createSseEventParser } from './sse-event-parser.ts'
 export type { SseEvent } from './sse-event-parser.ts'
 export { createUtf8DecoderStream } from './utf8-decoder-stream.ts'
 export { iterateStream } from './stream-iterator.ts'
-export { createChatPartDecoder, decodeChatStream } from './chat-stream-decoder.ts'
+export { decodeChatStream } from './chat-stream-decoder.ts'
 
 export { fromWireError, fromWirePart, loadRequestSchema, mlcRecordSchema, toWireError, toWirePart } from './local-runtime.ts'
 export type { CachedModel, LoadProgress, LoadRequest, LoadRequestInput, LocalRuntime, MlcRecord, Outcome, RuntimeStatus, WireChatPart, WireError } from './local-runtime.ts'

@@ -1,14 +1,22 @@
-import { createLineSplitter } from './sse-line-splitter.ts'
-import { createSseEventParser, type SseEvent } from './sse-event-parser.ts'
+import { lineSplitter } from './sse-line-splitter.ts'
+import { eventParser, type SseEvent } from './sse-event-parser.ts'
 import { iterateStream } from './stream-iterator.ts'
 import { createUtf8DecoderStream } from './utf8-decoder-stream.ts'
 
 /** Bytes → text → lines → events. Correct for any split of the bytes. */
 export function decodeSse(body: ReadableStream<Uint8Array>): ReadableStream<SseEvent> {
-  return body
-    .pipeThrough(createUtf8DecoderStream())
-    .pipeThrough(createLineSplitter())
-    .pipeThrough(createSseEventParser())
+  return body.pipeThrough(createUtf8DecoderStream()).pipeThrough(createSseParser())
+}
+
+/** Lines and events in one stage: a stream hop per line costs more than the parsing itself. */
+function createSseParser(): TransformStream<string, SseEvent> {
+  const split = lineSplitter()
+  const parse = eventParser()
+  return new TransformStream({
+    transform(text, controller) {
+      split(text, (line) => parse(line, (event) => controller.enqueue(event)))
+    },
+  })
 }
 
 /** The events of an SSE body; leaving the loop early cancels the body. */

@@ -15,18 +15,18 @@ export interface SseEvent {
  * with an empty value; `data` lines join with `\n`; a blank line dispatches; an event
  * with no data is not dispatched; an unfinished event at the end is dropped.
  */
-export function createSseEventParser(): TransformStream<string, SseEvent> {
+export function eventParser(): (line: string, onEvent: (event: SseEvent) => void) => void {
   let data = ''
   let eventType = ''
   let lastEventId: string | undefined
   let retry: number | undefined
 
-  function dispatch(controller: TransformStreamDefaultController<SseEvent>): void {
+  function dispatch(onEvent: (event: SseEvent) => void): void {
     if (data !== '') {
       const event: SseEvent = { event: eventType || 'message', data: data.slice(0, -1) }
       if (lastEventId !== undefined) event.id = lastEventId
       if (retry !== undefined) event.retry = retry
-      controller.enqueue(event)
+      onEvent(event)
     }
     data = ''
     eventType = ''
@@ -42,14 +42,22 @@ export function createSseEventParser(): TransformStream<string, SseEvent> {
     }
   }
 
+  return function parse(line, onEvent) {
+    if (line === '') return dispatch(onEvent)
+    if (line.startsWith(':')) return
+    const colon = line.indexOf(':')
+    if (colon === -1) return processField(line, '')
+    const value = line.slice(colon + 1)
+    processField(line.slice(0, colon), value.startsWith(' ') ? value.slice(1) : value)
+  }
+}
+
+/** `eventParser` as a stream stage. */
+export function createSseEventParser(): TransformStream<string, SseEvent> {
+  const parse = eventParser()
   return new TransformStream({
     transform(line, controller) {
-      if (line === '') return dispatch(controller)
-      if (line.startsWith(':')) return
-      const colon = line.indexOf(':')
-      if (colon === -1) return processField(line, '')
-      const value = line.slice(colon + 1)
-      processField(line.slice(0, colon), value.startsWith(' ') ? value.slice(1) : value)
+      parse(line, (event) => controller.enqueue(event))
     },
   })
 }
