@@ -1,5 +1,7 @@
 // npm run bench [-- --quick]: every benchmark, each comparing ways side by side in one run.
 import { mkdir, writeFile } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
+import { chartHtml, writeChartPng } from './chart.ts'
 import { benchDecoder } from './decoder.ts'
 import { benchEdge } from './edge.ts'
 import { benchLocal } from './local.ts'
@@ -22,4 +24,5 @@ const dir = new URL('./results/', import.meta.url)
 await mkdir(dir, { recursive: true })
 await writeFile(new URL('latest.json', dir), JSON.stringify({ date: new Date().toISOString(), quick, results }, null, 2))
 await writeFile(new URL('latest.md', dir), results.map((r) => `## ${r.name}\n\n${r.markdown}\n`).join('\n'))
-console.log('wrote bench/results/latest.json and latest.md')
+const charted = await writeChartPng(chartHtml(results, `Tandem benchmarks, ${new Date().toISOString().slice(0, 16)}Z${quick ? ' (quick)' : ''}`), fileURLToPath(new URL('latest.png', dir)))
+console.log(`wrote bench/results/latest.json, latest.md${charted ? ' and latest.png' : ''}`)
