@@ -1,0 +1,73 @@
+// Requests no server should answer with anything but a 4xx and the OpenAI error envelope: broken
+// JSON, JSON that is not an object, each field broken in each way, huge and odd unicode values,
+// abusive headers. Shared by the gateway suite and the fuzzer.
+import fc from 'fast-check'
+
+export interface HostileRequest {
+  body: string
+  headers: Record<string, string>
+}
+
+export const BROKEN_FIELDS: Record<string, unknown[]> = {
+  model: [123, '', null, 'no-such-model', 'grok-2-tiny\u0000', '../../etc/passwd'],
+  messages: [
+    [],
+    'hello',
+    [{ role: 'wizard', content: 'x' }],
+    [{ role: 'user' }],
+    [{ role: 'user', content: 5 }],
+    [{ role: 'user', content: 'x', prefix: true }],
+    [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'http://x' } }] }],
+    [{ role: 'assistant', content: null }],
+    [{ role: 'tool', content: 'x' }],
+    { 0: { role: 'user', content: 'x' } },
+  ],
+  temperature: [-1, 2.5, 'warm', Number.MAX_VALUE],
+  top_p: [0, 1.5],
+  max_tokens: [0, -3, 1.5, '10'],
+  n: [2, 0],
+  stop: [['a', 'b', 'c', 'd', 'e'], [1], 7],
+  logit_bias: [{ a: 1 }, { 1: 101 }, { 1: 'x' }],
+  seed: [0.5, 'seven'],
+  tool_choice: ['required', { type: 'function', function: { name: 'nope' } }],
+  stream: ['yes', 1],
+  stream_options: ['usage', { include_usage: 'yes' }],
+}
+
+const notJson = fc.string({ unit: 'binary', maxLength: 200 }).filter((text) => {
+  try {
+    JSON.parse(text)
+    return false
+  } catch {
+    return true
+  }
+})
+
+/** Unicode that trips naive code: lone surrogates, NUL, right-to-left marks, combining runs, emoji. */
+const oddText = fc.oneof(
+  fc.constantFrom('\uD800', '\uDFFF', 'a\u0000b', '\u202Eevil', 'e\u0301\u0301\u0301\u0301', '👩‍👩‍👧‍👦'.repeat(50), '\uFEFF'),
+  fc.string({ unit: 'binary', maxLength: 50 }),
+)
+
+export function hostileRequests(valid: Record<string, unknown>, key: string): fc.Arbitrary<HostileRequest> {
+  const auth = { authorization: `Bearer ${key}`, 'content-type': 'application/json' }
+  const withBody = (body: string, headers: Record<string, string> = auth) => ({ body, headers })
+  return fc.oneof(
+    notJson.map((body) => withBody(body)),
+    fc.jsonValue().filter((value) => typeof value !== 'object' || value === null || Array.isArray(value)).map((value) => withBody(JSON.stringify(value))),
+    fc.constantFrom(...Object.keys(BROKEN_FIELDS)).chain((field) => fc.constantFrom(...BROKEN_FIELDS[field]!).map((value) => withBody(JSON.stringify({ ...valid, [field]: value })))),
+    // A broken message among valid ones, with odd text in the valid ones.
+    oddText.map((text) => withBody(JSON.stringify({ ...valid, messages: [{ role: 'user', content: text }, { role: 'user', content: 7 }] }))),
+    // Wrong types deep inside: a text part without text, a model name of odd unicode.
+    oddText.map((text) => withBody(JSON.stringify({ ...valid, model: `\u0000${text}`, messages: [{ role: 'user', content: [{ type: 'text' }] }] }))),
+    // Huge fields: over every body limit here (1 MiB at the gateway, 4 MiB at native-server).
+    fc.constant(withBody(JSON.stringify({ ...valid, messages: [{ role: 'user', content: 'x'.repeat(5 * 1024 * 1024) }] }))),
+    // Header abuse: a wrong content type, a huge or malformed authorization.
+    fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x').map((type) =>
+      withBody('model=grok-2-tiny', { ...auth, 'content-type': type }),
+    ),
+    fc.constantFrom('Bearer', `Bearer ${'k'.repeat(8000)}`, 'Basic dXNlcjpwYXNz', `Bearer ${key} extra`).map((authorization) =>
+      withBody(JSON.stringify({ ...valid, n: 3 }), { ...auth, authorization }),
+    ),
+  )
+}
