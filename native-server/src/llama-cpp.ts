@@ -177,6 +177,7 @@ export class LlamaCppEngine implements Engine {
       stops: typeof request.stop === 'string' ? [request.stop] : (request.stop ?? []),
       bytesOf: entry.bytesOf,
       isEndOfGeneration: (token) => entry.model.isEogToken(token),
+      ignoreEndOfGeneration: request.ignore_eos === true,
       dropLeadingSpace: prefix === undefined,
       signal: runSignal,
       onText: (text) => queue.push(text),

@@ -14,6 +14,8 @@ export interface RunSequenceOptions {
   stops: readonly string[]
   bytesOf: (token: Token) => Uint8Array
   isEndOfGeneration: (token: Token) => boolean
+  /** Keep generating past end-of-generation tokens (counted, never shown as text). */
+  ignoreEndOfGeneration: boolean
   /** Drop one leading space: after `Assistant:` the template's own space comes first. */
   dropLeadingSpace: boolean
   signal: AbortSignal
@@ -56,6 +58,7 @@ export async function runSequence(options: RunSequenceOptions): Promise<RunOutco
       if (next.done) break
       completionTokens++
       if (options.isEndOfGeneration(next.value)) {
+        if (options.ignoreEndOfGeneration) continue
         release(decoder.end(), true)
         return { finishReason: 'stop', completionTokens }
       }

@@ -43,6 +43,7 @@ describe('chatRequestSchema', () => {
       user: 'u-1',
       frequency_penalty: -2,
       presence_penalty: 2,
+      ignore_eos: true,
     })
     expect(result.success).toBe(true)
     expect(parse({ stop: 'END', temperature: 0 }).success).toBe(true)
@@ -51,7 +52,7 @@ describe('chatRequestSchema', () => {
   it('accepts null where OpenAI types allow null', () => {
     const nulls = Object.fromEntries(
       ['stream', 'stream_options', 'max_tokens', 'max_completion_tokens', 'temperature', 'top_p', 'stop', 'seed', 'n',
-        'logit_bias', 'frequency_penalty', 'presence_penalty'].map((key) => [key, null]),
+        'logit_bias', 'frequency_penalty', 'presence_penalty', 'ignore_eos'].map((key) => [key, null]),
     )
     expect(parse(nulls).success).toBe(true)
   })

@@ -34,6 +34,8 @@ export const chatRequestSchema = z
     user: z.string().optional(),
     frequency_penalty: penalty.nullish(),
     presence_penalty: penalty.nullish(),
+    // vLLM's and SGLang's extension: generate past the end of the turn, to max_tokens.
+    ignore_eos: z.boolean().nullish(),
   })
   .superRefine((request, ctx) => {
     const last = request.messages.length - 1

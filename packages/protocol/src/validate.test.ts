@@ -30,6 +30,7 @@ describe('parseChatRequest', () => {
     [{ ...base, seed: 1.5 }, 'seed', 'expected an integer, got a number'],
     [{ ...base, max_tokens: 0 }, 'max_tokens', 'must be greater than 0'],
     [{ ...base, frequency_penalty: -3 }, 'frequency_penalty', 'must be at least -2'],
+    [{ ...base, ignore_eos: 'yes' }, 'ignore_eos', 'expected a boolean, got a string'],
     [{ ...base, logit_bias: { hello: 1 } }, 'logit_bias.hello', 'keys must be token ids'],
     [{ ...base, logit_bias: { '50256': -101 } }, 'logit_bias["50256"]', 'must be at least -100'],
     [{ ...base, model: '' }, 'model', 'must not be empty'],

@@ -19,6 +19,7 @@ describe('toWllamaParams', () => {
         stop: 'x',
         logit_bias: { '200': -100 },
         seed: null,
+        ignore_eos: true,
       }),
     )
     expect(params).toEqual({
@@ -27,6 +28,7 @@ describe('toWllamaParams', () => {
       temperature: 0,
       stop: ['x'],
       logit_bias: { '200': -100 },
+      ignore_eos: true,
     })
   })
 

@@ -45,6 +45,7 @@ export function toWllamaParams(request: ChatRequest): Record<string, unknown> & 
   set('logit_bias', request.logit_bias)
   set('frequency_penalty', request.frequency_penalty)
   set('presence_penalty', request.presence_penalty)
+  set('ignore_eos', request.ignore_eos)
   set('tools', request.tools)
   set('tool_choice', request.tool_choice)
   set('response_format', request.response_format)
