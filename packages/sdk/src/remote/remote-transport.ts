@@ -9,7 +9,7 @@ export type Credentials =
 export type RemoteOptions = Credentials & {
   /** The gateway's (or a native-server's) OpenAI base URL, e.g. `https://edge.example.com/v1`. */
   baseURL: string
-  /** Retries before the first chunk, on network errors, 429 and 503. */
+  /** Retries before the first chunk, on network errors, 503, and 429 with Retry-After. */
   maxRetries?: number
   /** Longest wait a `Retry-After` may ask for; a longer one fails at once. */
   maxRetryDelayMs?: number
@@ -61,7 +61,10 @@ export function createRemoteTransport(options: RemoteOptions): Transport {
         continue
       }
       if (!RETRYABLE_STATUS.has(response.status) || attempt >= maxRetries) throw failure
-      const wait = retryAfterMs(response.headers) ?? BACKOFF_MS[attempt] ?? 2000
+      const asked = retryAfterMs(response.headers)
+      // The gateway sends a 429 without Retry-After only for a request that can never pass its limit.
+      if (response.status === 429 && asked === undefined) throw failure
+      const wait = asked ?? BACKOFF_MS[attempt] ?? 2000
       if (wait > maxRetryDelayMs) throw failure
       await sleep(wait, signal)
     }
