@@ -4,7 +4,7 @@ import { ensureTinyModel } from '@tandem/models/node'
 import { rm } from 'node:fs/promises'
 import { LlamaLogLevel, getLlama, type LlamaModel } from 'node-llama-cpp'
 import type { Page } from 'playwright-core'
-import { buildHarness, launchChromium, startIsolatedServer, type ChatResult, type ChatRun, type Harness, type IsolatedServer } from '../test/browser/harness/index.ts'
+import { buildHarness, launchChromium, startIsolatedServer, type ChatResult, type ChatRun, type Harness, type IsolatedServer } from '../scripts/browser-harness/index.ts'
 import { median, spread, table } from './stats.ts'
 
 // Bytes 128–255 are tokens 128–255: pushed down, greedy decoding stays in ASCII and never ends its turn early.

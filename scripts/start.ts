@@ -8,7 +8,8 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { buildDemo, DEMO_DIST, DEMO_ROOT } from './build-demo.ts'
-import { startDemoServer, type DemoServer } from './demo-server.ts'
+import { startDemoServer } from './demo-server.ts'
+import type { IsolatedServer } from './static-server.ts'
 import { devKeys } from './start/dev-keys.ts'
 import { startPart, stopAll, type Part } from './start/processes.ts'
 
@@ -19,7 +20,7 @@ const MODEL = 'grok-2-tiny'
 const demoOrigins = [`http://${HOST}:${PORTS.demo}`, `http://localhost:${PORTS.demo}`]
 
 const parts: Part[] = []
-let demo: DemoServer | undefined
+let demo: IsolatedServer | undefined
 let stopping: Promise<void> | undefined
 function stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   stopping ??= (async () => {

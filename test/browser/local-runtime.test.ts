@@ -6,7 +6,7 @@ import { rm } from 'node:fs/promises'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { gatewayEnv, keys, sha256, startWorkerdGateway, type Gateway } from '../edge/harness.ts'
-import { CHROMIUM, buildHarness, launchChromium, startIsolatedServer, type ChatResult, type ChatRun, type Harness, type IsolatedServer } from './harness/index.ts'
+import { CHROMIUM, buildHarness, launchChromium, startIsolatedServer, type ChatResult, type ChatRun, type Harness, type IsolatedServer } from '../../scripts/browser-harness/index.ts'
 
 // Bytes 128–255 are tokens 128–255 in the tiny model: pushing them down keeps the random model in ASCII.
 const ASCII = Object.fromEntries(Array.from({ length: 128 }, (_, i) => [String(128 + i), -100]))

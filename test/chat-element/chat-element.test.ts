@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ensureTinyModel } from '@tandem/models/node'
-import { launchChromium, startIsolatedServer, type IsolatedServer } from '../browser/harness/index.ts'
+import { launchChromium, startIsolatedServer, type IsolatedServer } from '../../scripts/browser-harness/index.ts'
 import { closeAll, fixedLength, gatewayEnv, keys, metric, sha256, startUpstream, startWorkerdGateway, type Gateway, type Upstream } from '../edge/harness.ts'
 
 const SHOTS = fileURLToPath(new URL('../../test-results/chat-element/', import.meta.url))

@@ -9,8 +9,9 @@ import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ensureTinyModel } from '@tandem/models/node'
 import { buildDemo } from '../../scripts/build-demo.ts'
-import { startDemoServer, type DemoServer, type DemoSettings } from '../../scripts/demo-server.ts'
-import { launchChromium } from '../browser/harness/index.ts'
+import { startDemoServer, type DemoSettings } from '../../scripts/demo-server.ts'
+import type { IsolatedServer } from '../../scripts/static-server.ts'
+import { launchChromium } from '../../scripts/browser-harness/index.ts'
 import { closeAll, fixedLength, gatewayEnv, sha256, startUpstream, startWorkerdGateway, type Gateway, type Upstream } from '../edge/harness.ts'
 
 const SHOTS = fileURLToPath(new URL('../../test-results/demo/', import.meta.url))
@@ -19,7 +20,7 @@ const settings: DemoSettings = { gateway: '', model: 'grok-2-tiny', publishableK
 
 let upstream: Upstream | undefined
 let gateway: Gateway | undefined
-let demo: DemoServer | undefined
+let demo: IsolatedServer | undefined
 let browser: Awaited<ReturnType<typeof launchChromium>> | undefined
 let built: string | undefined
 
@@ -31,7 +32,8 @@ beforeAll(async () => {
   gateway = await startWorkerdGateway(
     gatewayEnv([upstream.server.url], { EDGE_PUBLISHABLE_KEYS: JSON.stringify([{ id: 'demo', sha256: sha256(KEY), origins: [demo.url], limits: { rpm: 100_000, tpm: 1e9 } }]) }),
   )
-  settings.gateway = `${gateway.url}/v1`
+  // The gateway needs the demo's origin first; the page reads its settings only once opened.
+  demo.put('/tandem.json', JSON.stringify({ ...settings, gateway: `${gateway.url}/v1` }))
   browser = await launchChromium()
   await mkdir(SHOTS, { recursive: true })
 })

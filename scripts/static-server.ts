@@ -13,7 +13,7 @@ export interface IsolatedServer {
   url: string
   /** Every request, in order: what the browser fetched and whether it asked for a range. */
   requests: ServedRequest[]
-  /** Serves `path` from memory instead of disk (a doctored manifest, for example) until the returned function is called. */
+  /** Serves `path` from memory instead of disk (settings, a doctored manifest) until the returned function is called. */
   put(path: string, body: Uint8Array | string): () => void
   /** The next GET of `path` sends full headers, then `bytes` of the body, then drops the connection. */
   cutNext(path: string, bytes: number): void
@@ -22,21 +22,34 @@ export interface IsolatedServer {
   close(): Promise<void>
 }
 
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json' }
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.wasm': 'application/wasm',
+  '.json': 'application/json',
+  '.webmanifest': 'application/manifest+json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+}
 
 export interface IsolatedServerOptions {
-  /** The built harness. */
+  /** The built pages. */
   root: string
   /** Served under `/models/`. */
   models: string
+  /** Loopback by default. */
+  host?: string
+  /** 0 (the default) picks a free port. */
+  port?: number
 }
 
 /**
- * A static server for the harness: pages cross-origin isolated (COOP/COEP, so wllama gets
- * threads), `/models/` from the models folder with HTTP Range, and the faults tests need.
- * Loopback only, on a free port.
+ * The one static server of the repository (the demo, the browser tests, the local bench): pages
+ * cross-origin isolated (COOP/COEP, so wllama gets threads), `/models/` from the models folder with
+ * HTTP Range, and the faults the browser tests inject (a cut download, a slow link, a doctored file).
  */
-export async function startIsolatedServer({ root, models }: IsolatedServerOptions): Promise<IsolatedServer> {
+export async function startIsolatedServer({ root, models, host = '127.0.0.1', port = 0 }: IsolatedServerOptions): Promise<IsolatedServer> {
   const requests: ServedRequest[] = []
   const virtual = new Map<string, Uint8Array>()
   const cuts = new Map<string, number>()
@@ -62,8 +75,8 @@ export async function startIsolatedServer({ root, models }: IsolatedServerOption
       'cross-origin-embedder-policy': 'require-corp',
       'cross-origin-resource-policy': 'same-origin',
       'content-type': TYPES[extname(path === '/' ? '/index.html' : path)] ?? 'application/octet-stream',
-      // Hashed assets may come from the HTTP cache (the offline test needs the worker script); data never.
-      'cache-control': path.startsWith('/assets/') ? 'max-age=3600' : 'no-cache',
+      // Vite's hashed assets never change under their names; everything else is checked every time.
+      'cache-control': path.startsWith('/assets/') ? 'max-age=31536000, immutable' : 'no-cache',
       'accept-ranges': 'bytes',
     }
     const data = await body(path)
@@ -114,10 +127,13 @@ export async function startIsolatedServer({ root, models }: IsolatedServerOption
       res.writeHead(500).end(String(error))
     })
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, host, resolve)
+  })
+  const address = server.address() as AddressInfo
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${host}:${address.port}`,
     requests,
     put(path, content) {
       virtual.set(path, typeof content === 'string' ? new TextEncoder().encode(content) : content)
