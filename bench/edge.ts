@@ -8,9 +8,9 @@ import { readFileSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { decodeChatStream } from '@tandem/protocol'
-import { tinyVocabulary } from '@tandem/models'
 import { ensureTinyModel } from '@tandem/models/node'
 import { median, spread, table } from './stats.ts'
+import { ensureWideModel, WIDE_NAME } from './wide-model.ts'
 
 const MODEL = 'grok-2-tiny'
 const KEY = 'sk_bench_edge'
@@ -20,8 +20,9 @@ interface Way {
   readonly name: string
   readonly url: string
   readonly headers: Record<string, string>
-  readonly ttftMs: number[]
-  readonly tokensPerSecond: number[]
+  /** Per streamed model. */
+  readonly ttftMs: Record<string, number[]>
+  readonly tokensPerSecond: Record<string, number[]>
   readonly latencyMs: number[]
 }
 
@@ -71,21 +72,26 @@ function percentile(values: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!
 }
 
-export async function benchEdge({ repetitions = 5, tokens = 128, samples = 300 } = {}) {
-  await ensureTinyModel()
-  // Fixed-length ASCII output: greedy, with the control tokens and bytes 128–255 pushed down (byte b is token b).
-  const { eosId, padId, bosId } = tinyVocabulary()
-  const logitBias: Record<string, number> = { [eosId]: -100, [padId]: -100, [bosId]: -100 }
-  for (let b = 128; b < 256; b++) logitBias[b] = -100
-  const request = (maxTokens: number, stream: boolean) =>
-    JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'Hello there' }], max_tokens: maxTokens, temperature: 0, logit_bias: logitBias, stream })
+export async function benchEdge({ repetitions = 5, tokens = 128, wideTokens = 48, samples = 300 } = {}) {
+  const tiny = (await ensureTinyModel()).f16Path
+  const wide = await ensureWideModel()
+  // The tiny model decodes in well under a millisecond, far faster than any real server; the wider one
+  // shows the gateway's cost beside decodes closer to real ones.
+  const streamed = [
+    { label: 'tiny', model: MODEL, tokens },
+    { label: 'E=512', model: WIDE_NAME, tokens: wideTokens },
+  ]
+  // Greedy, exactly maxTokens long (past the end of the turn).
+  const request = (model: string, maxTokens: number, stream: boolean) =>
+    JSON.stringify({ model, messages: [{ role: 'user', content: 'Hello there' }], max_tokens: maxTokens, temperature: 0, ignore_eos: true, stream })
 
   let native: ChildProcess | undefined
   let node: ChildProcess | undefined
   let workerd: { dispose(): Promise<void> } | undefined
   try {
     const server = await startChild(
-      [root('native-server/bin/tandem-native.js'), '--port', '0', '--threads', '1', '--gpu', 'cpu', '--context-size', '1024', '--parallel', '1'],
+      [root('native-server/bin/tandem-native.js'), '--port', '0', '--threads', '1', '--gpu', 'cpu', '--context-size', '1024', '--parallel', '1',
+        '--model', `${MODEL}=${tiny}`, '--model', `${WIDE_NAME}=${wide}`],
       {},
       (line) => (/"msg":"ready"/.test(line) ? (JSON.parse(line) as { url: string }).url : undefined),
     )
@@ -93,7 +99,7 @@ export async function benchEdge({ repetitions = 5, tokens = 128, samples = 300 }
 
     const env = {
       EDGE_UPSTREAMS: server.url,
-      EDGE_MODELS: MODEL,
+      EDGE_MODELS: `${MODEL},${WIDE_NAME}`,
       EDGE_SECRET_KEYS: JSON.stringify([{ id: 'bench', sha256: createHash('sha256').update(KEY).digest('hex'), limits: { rpm: 100_000, tpm: 1e9 } }]),
       EDGE_LOG_LEVEL: 'warn',
     }
@@ -114,28 +120,31 @@ export async function benchEdge({ repetitions = 5, tokens = 128, samples = 300 }
     const workerdUrl = (await worker.url).href.replace(/\/$/, '')
 
     const auth = { authorization: `Bearer ${KEY}` }
-    const way = (name: string, url: string, headers: Record<string, string>): Way => ({ name, url, headers, ttftMs: [], tokensPerSecond: [], latencyMs: [] })
+    const perModel = () => Object.fromEntries(streamed.map((s) => [s.label, [] as number[]]))
+    const way = (name: string, url: string, headers: Record<string, string>): Way => ({ name, url, headers, ttftMs: perModel(), tokensPerSecond: perModel(), latencyMs: [] })
     const ways = [way('direct', server.url, {}), way('gateway, Node entry', gateway.url, auth), way('gateway, workerd', workerdUrl, auth)]
     const post = (target: Way, body: string) =>
       fetch(`${target.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', ...target.headers }, body })
 
     // Streams: interleaved, a warm-up round first.
     for (let round = 0; round <= repetitions; round++) {
-      for (const target of ways) {
-        const started = performance.now()
-        const response = await post(target, request(tokens, true))
-        let first = 0
-        let last = 0
-        let count = 0
-        for await (const part of decodeChatStream(response.body!)) {
-          if (part.type === 'error') throw part.error
-          if (part.type !== 'chunk' || !part.chunk.choices[0]?.delta.content) continue
-          last = performance.now()
-          if (count++ === 0) first = last
+      for (const stream of streamed) {
+        for (const target of ways) {
+          const started = performance.now()
+          const response = await post(target, request(stream.model, stream.tokens, true))
+          let first = 0
+          let last = 0
+          let count = 0
+          for await (const part of decodeChatStream(response.body!)) {
+            if (part.type === 'error') throw part.error
+            if (part.type !== 'chunk' || !part.chunk.choices[0]?.delta.content) continue
+            last = performance.now()
+            if (count++ === 0) first = last
+          }
+          if (round === 0) continue
+          target.ttftMs[stream.label]!.push(first - started)
+          target.tokensPerSecond[stream.label]!.push(((count - 1) * 1000) / (last - first))
         }
-        if (round === 0) continue
-        target.ttftMs.push(first - started)
-        target.tokensPerSecond.push(((count - 1) * 1000) / (last - first))
       }
     }
 
@@ -146,7 +155,7 @@ export async function benchEdge({ repetitions = 5, tokens = 128, samples = 300 }
       for (let i = 0; i < ways.length; i++) {
         const target = ways[(i + sample + 10) % ways.length]!
         const started = performance.now()
-        const response = await post(target, request(1, false))
+        const response = await post(target, request(MODEL, 1, false))
         await response.arrayBuffer()
         if (response.status !== 200) throw new Error(`${target.name}: status ${response.status}`)
         if (sample >= 0) target.latencyMs.push(performance.now() - started)
@@ -156,19 +165,24 @@ export async function benchEdge({ repetitions = 5, tokens = 128, samples = 300 }
     const gatewayCpuAfter = cpuMs(node.pid)
     const nodeCpuPerRequest = gatewayCpuBefore === undefined || gatewayCpuAfter === undefined ? undefined : (gatewayCpuAfter - gatewayCpuBefore) / samples
     const direct = ways[0]!
+    const ratio = (values: number[], base: number[]) => (median(values) / median(base)).toFixed(3)
     const rows = ways.map((w) => ({
       way: w.name,
-      'TTFT ms': `${median(w.ttftMs).toFixed(1)} ±${spread(w.ttftMs).toFixed(1)}`,
-      'TTFT vs direct': (median(w.ttftMs) / median(direct.ttftMs)).toFixed(3),
-      'tokens/s': `${median(w.tokensPerSecond).toFixed(1)} ±${spread(w.tokensPerSecond).toFixed(1)}`,
-      'tokens/s vs direct': (median(w.tokensPerSecond) / median(direct.tokensPerSecond)).toFixed(3),
+      ...Object.fromEntries(
+        streamed.flatMap(({ label }) => [
+          [`${label} TTFT ms`, `${median(w.ttftMs[label]!).toFixed(1)} ±${spread(w.ttftMs[label]!).toFixed(1)}`],
+          [`${label} TTFT vs direct`, ratio(w.ttftMs[label]!, direct.ttftMs[label]!)],
+          [`${label} tokens/s`, `${median(w.tokensPerSecond[label]!).toFixed(1)} ±${spread(w.tokensPerSecond[label]!).toFixed(1)}`],
+          [`${label} tokens/s vs direct`, ratio(w.tokensPerSecond[label]!, direct.tokensPerSecond[label]!)],
+        ]),
+      ),
       'p50 ms': percentile(w.latencyMs, 0.5).toFixed(2),
       'p99 ms': percentile(w.latencyMs, 0.99).toFixed(2),
       'added p50 ms': (percentile(w.latencyMs, 0.5) - percentile(direct.latencyMs, 0.5)).toFixed(2),
       'added p99 ms': (percentile(w.latencyMs, 0.99) - percentile(direct.latencyMs, 0.99)).toFixed(2),
       'gateway CPU ms/request': w.url === gateway.url && nodeCpuPerRequest !== undefined ? nodeCpuPerRequest.toFixed(2) : '–',
     }))
-    const name = `edge gateway vs direct (tiny Grok-2, ${tokens}-token streams ×${repetitions}, ${samples} one-token requests each)`
+    const name = `edge gateway vs direct (streams ×${repetitions}: tiny Grok-2 ${tokens} tokens, E=512 ${wideTokens} tokens; ${samples} one-token requests each on tiny)`
     return { name, rows, markdown: table(rows) }
   } finally {
     await workerd?.dispose()

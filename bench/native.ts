@@ -1,47 +1,20 @@
 // native-server against node-llama-cpp called directly (same model, prompt and settings), and
 // native-server's aggregate throughput with 1, 2 and 4 concurrent streams on a wider tiny Grok-2.
 import { spawn } from 'node:child_process'
-import { existsSync } from 'node:fs'
-import { rename, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
-import { getLlama, LlamaLogLevel, TokenBias, type Llama, type Token } from 'node-llama-cpp'
-import { buildTinyGrok2, GROK_2_TINY, parameterCount, writeGguf, type GrokArchitecture } from '@tandem/models'
-import { ensureTinyModel, MODELS_DIR } from '@tandem/models/node'
+import { getLlama, LlamaLogLevel, type Llama } from 'node-llama-cpp'
+import { parameterCount } from '@tandem/models'
+import { ensureTinyModel } from '@tandem/models/node'
 import type { ChatCompletionChunk } from '@tandem/protocol'
 import { median, spread, table } from './stats.ts'
+import { ensureWideModel, WIDE } from './wide-model.ts'
 
 const THREADS = 1
 const CONTEXT = 1024
 const BIN = fileURLToPath(new URL('../native-server/bin/tandem-native.js', import.meta.url))
-
-/** The tiny architecture 4× wider: big enough that a decode costs more than the HTTP around it. */
-const WIDE: GrokArchitecture = {
-  ...GROK_2_TINY,
-  embedding: 512,
-  heads: 8,
-  kvHeads: 2,
-  headDim: 64,
-  denseFfn: 2048,
-  expertFfn: 1024,
-  embeddingScale: Math.sqrt(512),
-  attnOutputScale: 1 / 8,
-}
-
-/** Greedy and kept in ASCII (byte b is token b), the tiny models run on without ending their turn. */
-const ASCII_BIAS = Object.fromEntries(Array.from({ length: 128 }, (_, i) => [String(128 + i), -100]))
 const PROMPT = 'Human: Tell me a long story<|separator|>\n\nAssistant:'
 const MESSAGES = [{ role: 'user', content: 'Tell me a long story' }]
-
-async function ensureWideModel(): Promise<string> {
-  const path = join(MODELS_DIR, 'grok-2-tiny-e512.gguf')
-  if (existsSync(path)) return path
-  const bytes = writeGguf(buildTinyGrok2({ architecture: WIDE, name: 'grok-2-tiny-e512' }))
-  await writeFile(`${path}.tmp-${process.pid}`, bytes)
-  await rename(`${path}.tmp-${process.pid}`, path)
-  return path
-}
 
 /** The real tandem-native binary in its own process, as it runs in production. */
 async function startServer(args: string[]): Promise<{ url: string; stop(): Promise<void> }> {
@@ -86,7 +59,8 @@ async function streamOverHttp(url: string, model: string, tokens: number, conten
       messages: [{ role: 'user', content }],
       max_tokens: tokens,
       temperature: 0,
-      logit_bias: ASCII_BIAS,
+      // Exactly `tokens`, as the in-process loop makes: past the end of the turn.
+      ignore_eos: true,
       stream: true,
       stream_options: { include_usage: true },
     }),
@@ -126,8 +100,6 @@ async function decodeSteps(url: string): Promise<{ steps: number; sequences: num
 async function inProcessRunner(llama: Llama, modelPath: string) {
   const model = await llama.loadModel({ modelPath })
   const context = await model.createContext({ contextSize: CONTEXT, threads: THREADS })
-  const bias = new TokenBias(model.tokenizer)
-  for (let t = 128; t < 256; t++) bias.set(t as Token, { logit: -100 })
   return {
     async run(tokens: number): Promise<Timing> {
       const sequence = context.getSequence()
@@ -135,7 +107,7 @@ async function inProcessRunner(llama: Llama, modelPath: string) {
         const started = performance.now()
         let first = 0
         let count = 0
-        const options = { temperature: 0, topK: 0, topP: 1, minP: 0, tokenBias: bias, yieldEogToken: true }
+        const options = { temperature: 0, topK: 0, topP: 1, minP: 0, yieldEogToken: true }
         for await (const _ of sequence.evaluate(model.tokenize(PROMPT, true), options)) {
           if (++count === 1) first = performance.now()
           if (count === tokens) break

@@ -3,7 +3,7 @@
 // request body, interleaved after a warm-up round: time to first token and tokens/s, with ratios.
 import { decodeChatStream } from '@tandem/protocol'
 import { createTandem } from '@tandem/sdk'
-import { fixedLength, MODEL, spawnUpstream, type UpstreamProcess } from '../test/edge/harness.ts'
+import { MODEL, spawnUpstream, type UpstreamProcess } from '../test/edge/harness.ts'
 import { median, spread, table } from './stats.ts'
 
 interface Timing {
@@ -37,8 +37,8 @@ export async function benchSdk({ repetitions = 5, tokens = 128 } = {}) {
   try {
     server = await spawnUpstream()
     const url = server.url
-    // Fixed-length ASCII output (greedy; bytes 128–255 and the control tokens pushed down), and what the SDK always sends.
-    const params = { messages: [{ role: 'user' as const, content: 'Hello there' }], max_tokens: tokens, temperature: 0, logit_bias: fixedLength }
+    // Greedy and exactly max_tokens long (past the end of the turn), and what the SDK always sends.
+    const params = { messages: [{ role: 'user' as const, content: 'Hello there' }], max_tokens: tokens, temperature: 0, ignore_eos: true }
     const body = JSON.stringify({ model: MODEL, ...params, stream: true, stream_options: { include_usage: true } })
     const tandem = createTandem({ model: MODEL, remote: { baseURL: `${url}/v1`, apiKey: 'sk_unused' }, route: 'remote-only' })
 

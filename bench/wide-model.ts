@@ -1,0 +1,31 @@
+// The tiny Grok-2 4× wider: big enough that a decode costs more than the HTTP around it, so
+// throughput ratios say something about servers whose decodes take milliseconds, as real ones do.
+import { existsSync } from 'node:fs'
+import { rename, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { buildTinyGrok2, GROK_2_TINY, writeGguf, type GrokArchitecture } from '@tandem/models'
+import { MODELS_DIR } from '@tandem/models/node'
+
+export const WIDE_NAME = 'grok-2-tiny-e512'
+
+export const WIDE: GrokArchitecture = {
+  ...GROK_2_TINY,
+  embedding: 512,
+  heads: 8,
+  kvHeads: 2,
+  headDim: 64,
+  denseFfn: 2048,
+  expertFfn: 1024,
+  embeddingScale: Math.sqrt(512),
+  attnOutputScale: 1 / 8,
+}
+
+/** Random weights (seeded): only its speed matters. Written once into models/. */
+export async function ensureWideModel(): Promise<string> {
+  const path = join(MODELS_DIR, `${WIDE_NAME}.gguf`)
+  if (existsSync(path)) return path
+  const bytes = writeGguf(buildTinyGrok2({ architecture: WIDE, name: WIDE_NAME }))
+  await writeFile(`${path}.tmp-${process.pid}`, bytes)
+  await rename(`${path}.tmp-${process.pid}`, path)
+  return path
+}
