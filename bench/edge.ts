@@ -2,19 +2,16 @@
 // Node entry and through its Workers entry in workerd, side by side in one run. Each runs in its own
 // process (the client here, the native-server and the Node gateway as children, workerd under wrangler),
 // as they would on separate machines; the native-server decodes on one thread so a core is left for the rest.
-import { spawn, type ChildProcess } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
-import { createInterface } from 'node:readline'
-import { fileURLToPath } from 'node:url'
 import { decodeChatStream } from '@tandem/protocol'
 import { ensureTinyModel } from '@tandem/models/node'
+import { root, startChild, startTandemNative, type Child } from './processes.ts'
 import { median, spread, table } from './stats.ts'
 import { ensureWideModel, WIDE_NAME } from './wide-model.ts'
 
 const MODEL = 'grok-2-tiny'
 const KEY = 'sk_bench_edge'
-const root = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url))
 
 interface Way {
   readonly name: string
@@ -24,37 +21,6 @@ interface Way {
   readonly ttftMs: Record<string, number[]>
   readonly tokensPerSecond: Record<string, number[]>
   readonly latencyMs: number[]
-}
-
-/** A child process that is ready when one of its output lines yields a URL. */
-async function startChild(command: string[], env: Record<string, string>, urlFrom: (line: string) => string | undefined): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, command, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${command.join(' ')}: not ready in 60 s`)), 60_000)
-    child.once('exit', (code) => reject(new Error(`${command.join(' ')} exited with ${code}`)))
-    for (const stream of [child.stdout!, child.stderr!]) {
-      createInterface({ input: stream }).on('line', (line) => {
-        const found = urlFrom(line)
-        if (found !== undefined) {
-          clearTimeout(timer)
-          resolve(found)
-        }
-      })
-    }
-  }).catch((error: unknown) => {
-    child.kill('SIGKILL')
-    throw error
-  })
-  return { url, child }
-}
-
-function stop(child: ChildProcess | undefined): Promise<void> {
-  if (child === undefined || child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve())
-    child.kill('SIGTERM')
-    setTimeout(() => child.kill('SIGKILL'), 5_000).unref()
-  })
 }
 
 /** CPU time (user + system) a process has used, in ms; undefined where /proc is not there. */
@@ -85,17 +51,12 @@ export async function benchEdge({ repetitions = 5, tokens = 128, wideTokens = 48
   const request = (model: string, maxTokens: number, stream: boolean) =>
     JSON.stringify({ model, messages: [{ role: 'user', content: 'Hello there' }], max_tokens: maxTokens, temperature: 0, ignore_eos: true, stream })
 
-  let native: ChildProcess | undefined
-  let node: ChildProcess | undefined
+  let native: Child | undefined
+  let node: Child | undefined
   let workerd: { dispose(): Promise<void> } | undefined
   try {
-    const server = await startChild(
-      [root('native-server/bin/tandem-native.js'), '--port', '0', '--threads', '1', '--gpu', 'cpu', '--context-size', '1024', '--parallel', '1',
-        '--model', `${MODEL}=${tiny}`, '--model', `${WIDE_NAME}=${wide}`],
-      {},
-      (line) => (/"msg":"ready"/.test(line) ? (JSON.parse(line) as { url: string }).url : undefined),
-    )
-    native = server.child
+    const server = await startTandemNative(['--context-size', '1024', '--parallel', '1', '--model', `${MODEL}=${tiny}`, '--model', `${WIDE_NAME}=${wide}`])
+    native = server
 
     const env = {
       EDGE_UPSTREAMS: server.url,
@@ -104,7 +65,7 @@ export async function benchEdge({ repetitions = 5, tokens = 128, wideTokens = 48
       EDGE_LOG_LEVEL: 'warn',
     }
     const gateway = await startChild(['--import', 'tsx', root('workers/edge/src/node.ts')], { ...env, EDGE_PORT: '0' }, (line) => /listening on (\S+)/.exec(line)?.[1])
-    node = gateway.child
+    node = gateway
 
     process.env.WRANGLER_SEND_METRICS = 'false'
     process.env.CLOUDFLARE_CF_FETCH_ENABLED = 'false'
@@ -151,7 +112,7 @@ export async function benchEdge({ repetitions = 5, tokens = 128, wideTokens = 48
     // Latency: a small non-streamed request, many times, ways interleaved in a rotating order.
     let gatewayCpuBefore: number | undefined
     for (let sample = -10; sample < samples; sample++) {
-      if (sample === 0) gatewayCpuBefore = cpuMs(node.pid)
+      if (sample === 0) gatewayCpuBefore = cpuMs(node.child.pid)
       for (let i = 0; i < ways.length; i++) {
         const target = ways[(i + sample + 10) % ways.length]!
         const started = performance.now()
@@ -162,7 +123,7 @@ export async function benchEdge({ repetitions = 5, tokens = 128, wideTokens = 48
       }
     }
 
-    const gatewayCpuAfter = cpuMs(node.pid)
+    const gatewayCpuAfter = cpuMs(node.child.pid)
     const nodeCpuPerRequest = gatewayCpuBefore === undefined || gatewayCpuAfter === undefined ? undefined : (gatewayCpuAfter - gatewayCpuBefore) / samples
     const direct = ways[0]!
     const ratio = (values: number[], base: number[]) => (median(values) / median(base)).toFixed(3)
@@ -186,6 +147,6 @@ export async function benchEdge({ repetitions = 5, tokens = 128, wideTokens = 48
     return { name, rows, markdown: table(rows) }
   } finally {
     await workerd?.dispose()
-    await Promise.all([stop(node), stop(native)])
+    await Promise.all([node?.stop(), native?.stop()])
   }
 }

@@ -1,42 +1,17 @@
 // native-server against node-llama-cpp called directly (same model, prompt and settings), and
 // native-server's aggregate throughput with 1, 2 and 4 concurrent streams on a wider tiny Grok-2.
-import { spawn } from 'node:child_process'
-import { createInterface } from 'node:readline'
-import { fileURLToPath } from 'node:url'
 import { getLlama, LlamaLogLevel, type Llama } from 'node-llama-cpp'
 import { parameterCount } from '@tandem/models'
 import { ensureTinyModel } from '@tandem/models/node'
 import type { ChatCompletionChunk } from '@tandem/protocol'
+import { startTandemNative } from './processes.ts'
 import { median, spread, table } from './stats.ts'
 import { ensureWideModel, WIDE } from './wide-model.ts'
 
 const THREADS = 1
 const CONTEXT = 1024
-const BIN = fileURLToPath(new URL('../native-server/bin/tandem-native.js', import.meta.url))
 const PROMPT = 'Human: Tell me a long story<|separator|>\n\nAssistant:'
 const MESSAGES = [{ role: 'user', content: 'Tell me a long story' }]
-
-/** The real tandem-native binary in its own process, as it runs in production. */
-async function startServer(args: string[]): Promise<{ url: string; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, [BIN, '--port', '0', '--gpu', 'cpu', '--threads', String(THREADS), '--context-size', String(CONTEXT), ...args], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
-  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()))
-  const url = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      const entry = JSON.parse(line) as { msg?: string; url?: string }
-      if (entry.msg === 'ready') resolve(entry.url!)
-    })
-    void exited.then(() => reject(new Error('tandem-native exited before it was ready')))
-  })
-  return {
-    url,
-    stop: async () => {
-      child.kill('SIGTERM')
-      await exited
-    },
-  }
-}
 
 interface Timing {
   tokens: number
@@ -126,7 +101,10 @@ async function inProcessRunner(llama: Llama, modelPath: string) {
 
 export async function benchNative({ repetitions = 5, tokens = 128, wideTokens = 48, concurrentTokens = 48 } = {}) {
   const widePath = await ensureWideModel()
-  const servers = [await startServer(['--parallel', '1']), await startServer(['--model', `wide=${widePath}`, '--parallel', '4'])]
+  const servers = [
+    await startTandemNative(['--context-size', String(CONTEXT), '--parallel', '1']),
+    await startTandemNative(['--context-size', String(CONTEXT), '--model', `wide=${widePath}`, '--parallel', '4']),
+  ]
   const llama = await getLlama({ gpu: false, maxThreads: THREADS, logLevel: LlamaLogLevel.error })
   const models = [
     { label: 'tiny Grok-2', name: 'grok-2-tiny', tokens, server: servers[0]!, direct: await inProcessRunner(llama, (await ensureTinyModel()).f16Path) },

@@ -3,8 +3,10 @@
 // request body, interleaved after a warm-up round: time to first token and tokens/s, with ratios.
 import { decodeChatStream } from '@tandem/protocol'
 import { createTandem } from '@tandem/sdk'
-import { MODEL, spawnUpstream, type UpstreamProcess } from '../test/edge/harness.ts'
+import { startTandemNative, type Child } from './processes.ts'
 import { median, spread, table } from './stats.ts'
+
+const MODEL = 'grok-2-tiny'
 
 interface Timing {
   readonly ttftMs: number
@@ -33,9 +35,9 @@ async function time(open: () => AsyncIterable<string>): Promise<Timing> {
 }
 
 export async function benchSdk({ repetitions = 5, tokens = 128 } = {}) {
-  let server: UpstreamProcess | undefined
+  let server: Child | undefined
   try {
-    server = await spawnUpstream()
+    server = await startTandemNative([])
     const url = server.url
     // Greedy and exactly max_tokens long (past the end of the turn), and what the SDK always sends.
     const params = { messages: [{ role: 'user' as const, content: 'Hello there' }], max_tokens: tokens, temperature: 0, ignore_eos: true }
@@ -77,6 +79,6 @@ export async function benchSdk({ repetitions = 5, tokens = 128 } = {}) {
     const name = `SDK vs raw fetch on one native-server (tiny Grok-2, 1 thread, ${tokens}-token streams ×${repetitions})`
     return { name, rows, markdown: table(rows) }
   } finally {
-    await server?.close()
+    await server?.stop()
   }
 }
