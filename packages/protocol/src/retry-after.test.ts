@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { retryAfterMs } from './retry-after.ts'
+import { retryAfterMs, sleep } from './retry-after.ts'
 
 describe('retryAfterMs', () => {
   const now = Date.UTC(2026, 0, 1)
@@ -16,5 +16,24 @@ describe('retryAfterMs', () => {
     expect(retryAfterMs(new Headers({ 'retry-after': 'soon' }), now)).toBeUndefined()
     expect(retryAfterMs(new Headers({ 'retry-after': '' }), now)).toBeUndefined()
     expect(retryAfterMs(new Headers(), now)).toBeUndefined()
+  })
+})
+
+describe('sleep', () => {
+  it('waits the time asked', async () => {
+    const started = performance.now()
+    await sleep(30, new AbortController().signal)
+    expect(performance.now() - started).toBeGreaterThanOrEqual(25)
+  })
+
+  it('rejects with the reason as soon as the signal aborts, and at once when it already has', async () => {
+    const controller = new AbortController()
+    const reason = new Error('gone')
+    const started = performance.now()
+    const waiting = sleep(10_000, controller.signal)
+    setTimeout(() => controller.abort(reason), 10)
+    await expect(waiting).rejects.toBe(reason)
+    expect(performance.now() - started).toBeLessThan(1_000)
+    await expect(sleep(10_000, controller.signal)).rejects.toBe(reason)
   })
 })

@@ -1,4 +1,4 @@
-import { TandemError, decodeChatStream, errorFromResponse, retryAfterMs, toTandemError, type ChatRequest, type ChatStreamPart } from '@tandem/protocol'
+import { TandemError, decodeChatStream, errorFromResponse, retryAfterMs, sleep, toTandemError, type ChatRequest, type ChatStreamPart } from '@tandem/protocol'
 import type { Transport } from '../transport.ts'
 
 export type Credentials =
@@ -48,7 +48,7 @@ export function createRemoteTransport(options: RemoteOptions): Transport {
         if (signal.aborted) throw new TandemError('aborted', 'the request was aborted', { cause: error })
         const failure = new TandemError('network', `could not reach ${new URL(url).origin}: ${(error as Error).message ?? error}`, { cause: error })
         if (attempt >= maxRetries) throw failure
-        await sleep(BACKOFF_MS[attempt] ?? 2000, signal)
+        await wait(BACKOFF_MS[attempt] ?? 2000, signal)
         continue
       }
       if (response.ok) return response
@@ -64,9 +64,9 @@ export function createRemoteTransport(options: RemoteOptions): Transport {
       const asked = retryAfterMs(response.headers)
       // The gateway sends a 429 without Retry-After only for a request that can never pass its limit.
       if (response.status === 429 && asked === undefined) throw failure
-      const wait = asked ?? BACKOFF_MS[attempt] ?? 2000
-      if (wait > maxRetryDelayMs) throw failure
-      await sleep(wait, signal)
+      const delay = asked ?? BACKOFF_MS[attempt] ?? 2000
+      if (delay > maxRetryDelayMs) throw failure
+      await wait(delay, signal)
     }
   }
 
@@ -89,17 +89,9 @@ export function createRemoteTransport(options: RemoteOptions): Transport {
   }
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(new TandemError('aborted', 'the request was aborted'))
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort)
-      resolve()
-    }, ms)
-    function onAbort() {
-      clearTimeout(timer)
-      reject(new TandemError('aborted', 'the request was aborted'))
-    }
-    signal.addEventListener('abort', onAbort, { once: true })
+/** Whatever the caller's abort reason, the stream reports an abort. */
+async function wait(ms: number, signal: AbortSignal): Promise<void> {
+  await sleep(ms, signal).catch(() => {
+    throw new TandemError('aborted', 'the request was aborted')
   })
 }

@@ -1,4 +1,4 @@
-import { errorFromBody, retryAfterMs, TandemError } from '@tandem/protocol'
+import { errorFromBody, retryAfterMs, sleep, TandemError } from '@tandem/protocol'
 import type { Logger } from '../http/json-logger.ts'
 import type { UpstreamFetch } from './upstream-fetch.ts'
 import type { Upstream, UpstreamPool } from './upstream-pool.ts'
@@ -54,22 +54,6 @@ type Attempt =
   | { ok: true; value: ForwardedStream | ForwardedBody }
   | { ok: false; error: TandemError; retryAfterMs: number | undefined; hard: boolean }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason)
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort)
-      resolve()
-    }, ms)
-    function onAbort() {
-      clearTimeout(timer)
-      reject(signal.reason)
-    }
-    signal.addEventListener('abort', onAbort, { once: true })
-  })
-}
-
-/** What an upstream's 429 or 5xx means to the client once no other upstream could help. */
 /** What a client hears of an upstream's 429 or 5xx: its own words when they say "try again", else a plain failure. */
 function refusal(upstream: TandemError): TandemError {
   if (['upstream_unavailable', 'model_not_loaded', 'timeout'].includes(upstream.code)) return upstream
