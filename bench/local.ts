@@ -8,7 +8,7 @@ import { buildHarness, launchChromium, startIsolatedServer, type ChatResult, typ
 import { median, spread, table } from './stats.ts'
 
 const THREADS = [1, 2] as const
-/** 50 Mbit/s, a common broadband link: loopback makes a 2.4 MB download look free. */
+/** 50 Mbit/s, a common broadband link: loopback makes an 8 MB download look free. */
 const LINK_BYTES_PER_SECOND = 50e6 / 8
 
 export async function benchLocal({ repetitions = 5, tokens = 128 } = {}) {

@@ -3,13 +3,13 @@
 import { existsSync } from 'node:fs'
 import { rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { buildTinyGrok2, GROK_2_TINY, writeGguf, type GrokArchitecture } from '@tandem/models'
+import { buildRandomGrok2, GROK_2_RANDOM_TINY, writeGguf, type GrokArchitecture } from '@tandem/models'
 import { MODELS_DIR } from '@tandem/models/node'
 
 export const WIDE_NAME = 'grok-2-tiny-e512'
 
 export const WIDE: GrokArchitecture = {
-  ...GROK_2_TINY,
+  ...GROK_2_RANDOM_TINY,
   embedding: 512,
   heads: 8,
   kvHeads: 2,
@@ -24,7 +24,7 @@ export const WIDE: GrokArchitecture = {
 export async function ensureWideModel(): Promise<string> {
   const path = join(MODELS_DIR, `${WIDE_NAME}.gguf`)
   if (existsSync(path)) return path
-  const bytes = writeGguf(buildTinyGrok2({ architecture: WIDE, name: WIDE_NAME }))
+  const bytes = writeGguf(buildRandomGrok2({ architecture: WIDE, name: WIDE_NAME }))
   await writeFile(`${path}.tmp-${process.pid}`, bytes)
   await rename(`${path}.tmp-${process.pid}`, path)
   return path

@@ -25,6 +25,8 @@ const saved = JSON.parse(localStorage.getItem('tandem-demo') ?? '{}') as { route
 const settings: Settings = await fetch('/tandem.json').then((r) => (r.ok ? (r.json() as Promise<Settings>) : {}), () => ({}))
 
 chat.worker = worker
+// A tiny model reads best a little cooler than the API's default temperature of 1.
+chat.requestOptions = { temperature: 0.7, max_tokens: 256 }
 if (settings.gateway) chat.setAttribute('gateway', settings.gateway)
 if (settings.publishableKey) chat.setAttribute('publishable-key', settings.publishableKey)
 route.value = saved.route ?? 'prefer-local'

@@ -12,7 +12,7 @@ import { buildDemo } from '../../scripts/build-demo.ts'
 import { startDemoServer, type DemoSettings } from '../../scripts/demo-server.ts'
 import type { IsolatedServer } from '../../scripts/static-server.ts'
 import { launchChromium } from '../../scripts/browser-harness/index.ts'
-import { closeAll, fixedLength, gatewayEnv, sha256, startUpstream, startWorkerdGateway, type Gateway, type Upstream } from '../edge/harness.ts'
+import { closeAll, gatewayEnv, sha256, startUpstream, startWorkerdGateway, type Gateway, type Upstream } from '../edge/harness.ts'
 
 const SHOTS = fileURLToPath(new URL('../../test-results/demo/', import.meta.url))
 const KEY = 'pk_demo_test'
@@ -47,7 +47,7 @@ async function openDemo(page: Page, route: string) {
   await page.goto(demo!.url)
   await page.waitForFunction(() => document.documentElement.dataset.ready === 'true')
   await page.selectOption('#route', route)
-  await page.evaluate((bias) => Object.assign(document.querySelector('tandem-chat')!, { requestOptions: { temperature: 0, max_tokens: 24, logit_bias: bias } }), fixedLength)
+  await page.evaluate(() => Object.assign(document.querySelector('tandem-chat')!, { requestOptions: { temperature: 0, max_tokens: 48 } }))
 }
 
 async function ask(page: Page, text: string): Promise<string> {

@@ -6,7 +6,6 @@ import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { startGateway } from '@tandem/edge/node'
 import { createJsonLogger } from '@tandem/edge'
-import { tinyVocabulary } from '@tandem/models'
 import { ensureTinyModel } from '@tandem/models/node'
 import { createLogger, startNativeServer, type NativeServer } from '@tandem/native-server'
 
@@ -19,17 +18,6 @@ export const keys = {
   frugal: 'sk_edge_test_frugal',
   publishable: 'pk_edge_test_web',
 } as const
-
-const vocabulary = tinyVocabulary()
-
-/**
- * The tiny model has random weights. Token b is byte b: pushing 128–255 down keeps its output ASCII,
- * and pushing the control tokens (end of turn and the others llama.cpp may end on) down makes it
- * generate exactly max_tokens, so counts can be compared.
- */
-export const fixedLength: Record<string, number> = Object.fromEntries(
-  [...Array.from({ length: 128 }, (_, i) => 128 + i), vocabulary.eosId, vocabulary.padId, vocabulary.bosId].map((id) => [String(id), -100]),
-)
 
 export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 
@@ -108,6 +96,8 @@ export async function startUpstream(): Promise<Upstream> {
 
 export interface UpstreamProcess {
   readonly url: string
+  /** The process id, to read its memory from /proc. */
+  readonly pid: number
   /** Its JSON log lines. */
   readonly lines: string[]
   /** SIGKILL: the connection drops mid-whatever, as when a machine dies. */
@@ -115,11 +105,11 @@ export interface UpstreamProcess {
   close(): Promise<void>
 }
 
-/** A native-server in its own process (its CLI), so a test can kill it outright. */
-export async function spawnUpstream(): Promise<UpstreamProcess> {
+/** A native-server in its own process (its CLI), so a test can kill it outright; `port` to bring one back where a killed one was. */
+export async function spawnUpstream({ port = 0 }: { port?: number } = {}): Promise<UpstreamProcess> {
   await ensureTinyModel()
   const bin = fileURLToPath(new URL('../../native-server/bin/tandem-native.js', import.meta.url))
-  const child = spawn(process.execPath, [bin, '--port', '0', '--threads', '1', '--gpu', 'cpu', '--context-size', '4096', '--parallel', '4'], {
+  const child = spawn(process.execPath, [bin, '--port', String(port), '--threads', '1', '--gpu', 'cpu', '--context-size', '4096', '--parallel', '4'], {
     stdio: ['ignore', 'pipe', 'inherit'],
   })
   const lines: string[] = []
@@ -145,6 +135,7 @@ export async function spawnUpstream(): Promise<UpstreamProcess> {
   })
   return {
     url,
+    pid: child.pid!,
     lines,
     kill: () => void child.kill('SIGKILL'),
     async close() {

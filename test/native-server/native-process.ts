@@ -7,12 +7,6 @@ import { createInterface } from 'node:readline'
 export const BIN = fileURLToPath(new URL('../../native-server/bin/tandem-native.js', import.meta.url))
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 
-/**
- * `logit_bias` that keeps the tiny Grok-2's output in ASCII (byte b is token b; 128–255 pushed away).
- * Greedy with it, the tiny model runs on for thousands of tokens without ending its turn.
- */
-export const ASCII_ONLY: Record<string, number> = Object.fromEntries(Array.from({ length: 128 }, (_, i) => [String(128 + i), -100]))
-
 /** Flags every test server needs on these shared 2-core machines. */
 export const SMALL = ['--threads', '1', '--gpu', 'cpu', '--context-size', '256', '--log-level', 'info']
 

@@ -3,7 +3,7 @@
 import { silentLogger, startNativeServer, type NativeServer, type UpstreamEngine } from '@tandem/native-server'
 import { decodeChatStream, errorEnvelopeSchema, type ChatCompletionChunk } from '@tandem/protocol'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ASCII_ONLY, BIN, freePort, SMALL } from './native-process.ts'
+import { BIN, freePort, SMALL } from './native-process.ts'
 
 const messages = [{ role: 'user', content: 'Hello' }]
 
@@ -49,7 +49,7 @@ describe('upstream engine, attached to running servers', () => {
   })
 
   it('streams what the upstream generates, under its own id and model name', async () => {
-    const request = { messages, max_tokens: 10, seed: 11, logit_bias: ASCII_ONLY }
+    const request = { messages, max_tokens: 10, seed: 11, ignore_eos: true }
     const direct = await (await post(upstream.url, { ...request, model: 'grok-2-tiny' })).json()
     const through = await streamText(await post(front.url, { ...request, model: 'grok-2', stream: true, stream_options: { include_usage: true } }))
     expect(through.text).toBe(direct.choices[0].message.content)
@@ -62,7 +62,7 @@ describe('upstream engine, attached to running servers', () => {
   })
 
   it('passes an assistant prefix on, so the upstream continues it', async () => {
-    const request = { model: 'grok-2-tiny', messages: [...messages, { role: 'assistant', content: 'Yes, ', prefix: true }], max_tokens: 6, temperature: 0, logit_bias: ASCII_ONLY }
+    const request = { model: 'grok-2-tiny', messages: [...messages, { role: 'assistant', content: 'Yes, ', prefix: true }], max_tokens: 6, temperature: 0, ignore_eos: true }
     const direct = await (await post(upstream.url, request)).json()
     const through = await (await post(front.url, request)).json()
     expect(through.choices[0].message.content).toBe(direct.choices[0].message.content)
@@ -70,7 +70,7 @@ describe('upstream engine, attached to running servers', () => {
   })
 
   it('returns the upstream\'s errors with their status, code and field', async () => {
-    const response = await post(front.url, { model: 'grok-2', messages: [{ role: 'user', content: 'word '.repeat(300) }] })
+    const response = await post(front.url, { model: 'grok-2', messages: [{ role: 'user', content: Array.from({ length: 300 }, (_, i) => i).join(' ') }] })
     expect(response.status).toBe(400)
     expect(errorEnvelopeSchema.parse(await response.json()).error).toMatchObject({ code: 'context_length_exceeded', param: 'messages' })
   })
@@ -78,7 +78,7 @@ describe('upstream engine, attached to running servers', () => {
   it('stops the upstream generating when the client leaves', async () => {
     const before = await metric(upstream.url, 'tandem_cancellations_total')
     const client = new AbortController()
-    const response = await post(front.url, { model: 'grok-2', messages, max_tokens: 200, temperature: 0, logit_bias: ASCII_ONLY, stream: true }, client.signal)
+    const response = await post(front.url, { model: 'grok-2', messages, max_tokens: 200, temperature: 0, ignore_eos: true, stream: true }, client.signal)
     await response.body!.getReader().read()
     client.abort()
     await expect.poll(() => metric(upstream.url, 'tandem_cancellations_total')).toBe(before + 1)

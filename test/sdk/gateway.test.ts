@@ -5,13 +5,13 @@ import { sign } from 'hono/jwt'
 import { startNativeServer, type NativeServer } from '@tandem/native-server'
 import { createTandem, TandemError, type TandemOptions } from '@tandem/sdk'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { closeAll, fixedLength, gatewayEnv, keys, MODEL, startUpstream, startWorkerdGateway, TOKEN_SECRET, type Gateway, type Upstream } from '../edge/harness.ts'
+import { closeAll, gatewayEnv, keys, MODEL, startUpstream, startWorkerdGateway, TOKEN_SECRET, type Gateway, type Upstream } from '../edge/harness.ts'
 import { observeStream } from './observe.ts'
 import { serverText } from './server-text.ts'
 
 const messages = [{ role: 'user' as const, content: 'Say something.' }]
 // Greedy, bytes 128–255 and the control tokens pushed down (byte b is token b): ASCII text of exactly max_tokens.
-const fixed = { messages, max_tokens: 12, temperature: 0, logit_bias: fixedLength }
+const fixed = { messages, max_tokens: 12, temperature: 0, ignore_eos: true }
 
 /** Every response the SDK's fetch got, in order: watched, not changed. */
 function watchedFetch(onResponse?: (response: Response) => void) {
@@ -158,7 +158,7 @@ describe('the SDK through the gateway in workerd', () => {
     const held = await fetch(`${single!.url}/v1/chat/completions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ model: MODEL, messages, max_tokens: 4000, temperature: 0, logit_bias: fixedLength, stream: true }),
+      body: JSON.stringify({ model: MODEL, messages, max_tokens: 4000, temperature: 0, ignore_eos: true, stream: true }),
       signal: blocker.signal,
     })
     const reader = held.body!.getReader()

@@ -3,11 +3,11 @@
 import { fileURLToPath } from 'node:url'
 import type { Observed } from './observe.ts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { closeAll, fixedLength, MODEL, startUpstream, type Upstream } from '../edge/harness.ts'
+import { closeAll, MODEL, startUpstream, type Upstream } from '../edge/harness.ts'
 import { serverText } from './server-text.ts'
 
 const messages = [{ role: 'user' as const, content: 'Say something.' }]
-const fixed = { messages, max_tokens: 12, temperature: 0, logit_bias: fixedLength }
+const fixed = { messages, max_tokens: 12, temperature: 0, ignore_eos: true }
 
 describe('the SDK in workerd', () => {
   let upstream: Upstream | undefined

@@ -11,8 +11,8 @@ describe('parameterCount', () => {
     expect(active / 1e9).toBeLessThan(120)
   })
 
-  it('gives the tiny Grok-2 about 2.2M parameters', () => {
-    expect(parameterCount(GROK_2_TINY).total).toBe(2_243_968)
+  it('gives the tiny Grok-2 about 7.6M parameters', () => {
+    expect(parameterCount(GROK_2_TINY).total).toBe(7_614_720)
   })
 })
 

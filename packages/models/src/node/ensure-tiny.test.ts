@@ -1,8 +1,10 @@
-import { mkdtemp, readdir, rm, truncate } from 'node:fs/promises'
+import { mkdtemp, readdir, rm, truncate, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { findModel } from '../catalog.ts'
+import { writeGguf } from '../gguf/writer.ts'
+import { buildRandomGrok2 } from '../random-grok2.ts'
 import { TINY_MANIFEST, ensureTinyModel } from './ensure-tiny.ts'
 
 const root = await mkdtemp(join(tmpdir(), 'ensure-tiny-'))
@@ -23,13 +25,17 @@ describe('ensureTinyModel', () => {
     expect(second.manifest).toEqual(first.manifest)
   })
 
-  it('rebuilds a truncated model, and a model of another seed', async () => {
+  it('rebuilds a truncated model, and one made from another trained file', async () => {
     const dir = join(root, 'damaged')
     const { variantPaths } = await ensureTinyModel({ dir })
     await truncate(variantPaths.q4_0![1]!, 100)
     expect((await ensureTinyModel({ dir })).built).toBe(true)
     expect((await ensureTinyModel({ dir })).built).toBe(false)
-    expect((await ensureTinyModel({ dir, seed: 7 })).built).toBe(true)
+    const other = join(root, 'other.gguf')
+    await writeFile(other, writeGguf(buildRandomGrok2()))
+    const rebuilt = await ensureTinyModel({ dir, source: other })
+    expect(rebuilt.built).toBe(true)
+    expect(rebuilt.manifest.build).not.toBe((await ensureTinyModel({ dir })).manifest.build)
   })
 
   it('lets several builders race without leaving partial or temporary files', async () => {

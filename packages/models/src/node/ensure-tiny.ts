@@ -2,13 +2,15 @@ import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { manifestSchema, type Manifest } from '../manifest.ts'
-import { TINY_RECIPE_VERSION, buildTinyArtifacts } from '../tiny-artifacts.ts'
-import { DEFAULT_TINY_SEED } from '../tiny.ts'
+import { buildTinyArtifacts, tinyBuildId } from '../tiny-artifacts.ts'
 
 /** The repository's `models/` folder, where generated models live (never committed). */
 export const MODELS_DIR = resolve(fileURLToPath(import.meta.url), '../../../../../models')
 
 export const TINY_MANIFEST = 'grok-2-tiny.manifest.json'
+
+/** The trained tiny Grok-2, committed: what `npm run model:train` makes. */
+export const TRAINED_TINY_GGUF = resolve(fileURLToPath(import.meta.url), '../../../trained/grok-2-tiny.gguf')
 
 export interface TinyModelFiles {
   dir: string
@@ -23,17 +25,18 @@ export interface TinyModelFiles {
 export type TinyProgress = { stage: 'cached' | 'building' | 'written'; files?: number; bytes?: number; ms?: number }
 
 /**
- * Returns the tiny Grok-2's files in `dir`, building them first when missing, truncated or made
- * by another recipe. Safe to call from several processes at once: files are written under temporary names
+ * Returns the tiny Grok-2's files in `dir` (its variants, made from the trained file `source`),
+ * building them first when missing, truncated, or made by another recipe or from another file. Safe to call from several processes at once: files are written under temporary names
  * and renamed into place, the manifest last, so a reader never sees a partial model.
  */
 export async function ensureTinyModel({
   dir = MODELS_DIR,
-  seed = DEFAULT_TINY_SEED,
+  source = TRAINED_TINY_GGUF,
   onProgress,
   force = false,
-}: { dir?: string; seed?: number; force?: boolean; onProgress?: (progress: TinyProgress) => void } = {}): Promise<TinyModelFiles> {
-  const build = `tiny-v${TINY_RECIPE_VERSION}-seed${seed}`
+}: { dir?: string; source?: string; force?: boolean; onProgress?: (progress: TinyProgress) => void } = {}): Promise<TinyModelFiles> {
+  const trained = new Uint8Array(await readFile(source))
+  const build = await tinyBuildId(trained)
   const existing = await readManifest(join(dir, TINY_MANIFEST))
   if (!force && existing?.build === build && (await filesPresent(dir, existing))) {
     onProgress?.({ stage: 'cached' })
@@ -42,7 +45,7 @@ export async function ensureTinyModel({
 
   onProgress?.({ stage: 'building' })
   const started = performance.now()
-  const { manifest, files } = await buildTinyArtifacts(seed)
+  const { manifest, files } = await buildTinyArtifacts(trained)
   await mkdir(dir, { recursive: true })
   const tag = `.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`
   try {

@@ -1,9 +1,8 @@
 // The proof that the tiny Grok-2 is a real Grok-2 GGUF: llama.cpp (through node-llama-cpp) loads it,
-// as one file and as shards, and generates from it.
+// as one file and as shards, and generates from it. (trained-parity.test.ts proves its numbers.)
 import { LlamaLogLevel, getLlama, type Llama } from 'node-llama-cpp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { GROK_2_TINY } from '../catalog.ts'
-import { tinyVocabulary } from '../tokenizer.ts'
 import { ensureTinyModel, type TinyModelFiles } from './ensure-tiny.ts'
 
 let llama: Llama
@@ -13,9 +12,6 @@ beforeAll(async () => {
   llama = await getLlama({ gpu: false, maxThreads: 1, logLevel: LlamaLogLevel.error })
 })
 afterAll(() => llama?.dispose())
-
-const vocab = tinyVocabulary()
-const id = (token: string) => vocab.tokens.indexOf(token)
 
 async function greedy(modelPath: string, prompt: string, count: number) {
   const model = await llama.loadModel({ modelPath })
@@ -37,14 +33,34 @@ async function greedy(modelPath: string, prompt: string, count: number) {
 const PROMPT = 'Human: hello<|separator|>\n\nAssistant:'
 
 describe('the tiny Grok-2 in llama.cpp', () => {
-  it('loads as F16 with the grok architecture and Grok-2 tokenizer', async () => {
+  it('loads as F16 with the catalog architecture and a Grok-2 tokenizer', async () => {
     const model = await llama.loadModel({ modelPath: files.f16Path })
     try {
-      expect(model.fileInfo.metadata.general.architecture).toBe('grok')
-      expect(model.trainContextSize).toBe(GROK_2_TINY.contextLength)
+      const { general, grok, tokenizer } = model.fileInfo.metadata as unknown as {
+        general: { architecture: string }
+        grok: Record<string, number | Record<string, number>>
+        tokenizer: { ggml: { tokens: string[]; pre: string } }
+      }
+      expect(general.architecture).toBe('grok')
+      expect(grok).toMatchObject({
+        block_count: GROK_2_TINY.layers,
+        embedding_length: GROK_2_TINY.embedding,
+        feed_forward_length: GROK_2_TINY.denseFfn,
+        expert_feed_forward_length: GROK_2_TINY.expertFfn,
+        expert_count: GROK_2_TINY.experts,
+        expert_used_count: GROK_2_TINY.expertsUsed,
+        context_length: GROK_2_TINY.contextLength,
+      })
+      expect(tokenizer.ggml.tokens).toHaveLength(GROK_2_TINY.vocab)
+      expect(tokenizer.ggml.pre).toBe('grok-2')
+      const id = (token: string) => tokenizer.ggml.tokens.indexOf(token)
       expect(model.tokens.eos).toBe(id('<|separator|>'))
-      // Special tokens and merges apply: "Human", "\n\n" and "Assistant" are single tokens.
-      expect(model.tokenize(PROMPT, true)).toEqual([id('Human'), 58, 32, ...new TextEncoder().encode('hello'), id('<|separator|>'), id('ĊĊ'), id('Assistant'), 58])
+      // Control tokens parse only when asked; the template's words are single tokens of the learned BPE.
+      const tokens = model.tokenize(PROMPT, true)
+      expect(tokens.filter((t) => t === model.tokens.eos)).toHaveLength(1)
+      expect(model.tokenize(PROMPT, false)).not.toContain(model.tokens.eos)
+      expect(model.detokenize(tokens, true)).toBe(PROMPT)
+      for (const word of ['Human', 'Assistant', ' the']) expect(model.tokenize(word, false), word).toHaveLength(1)
       expect(model.detokenize(model.tokenize('the cat, and you', false))).toBe('the cat, and you')
     } finally {
       await model.dispose()

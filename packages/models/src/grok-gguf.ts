@@ -1,58 +1,37 @@
-import { elements, tensorLayout, type GrokArchitecture } from './architecture.ts'
-import { GROK_2_TINY } from './catalog.ts'
-import type { Quantization } from './catalog.ts'
+import { elements, tensorLayout, type GrokArchitecture, type TensorShape } from './architecture.ts'
 import { encodeTensor } from './gguf/encode.ts'
 import { GgmlType, GgufValueType, array, bool, f32, str, u32, type GgufFile, type GgufValue } from './gguf/types.ts'
-import { seededRandom } from './random.ts'
-import { GROK_2_CHAT_TEMPLATE, tinyVocabulary } from './tokenizer.ts'
+import { FILE_TYPES, type TinyQuantization } from './quantize.ts'
+import { GROK_2_CHAT_TEMPLATE, type ByteLevelVocabulary } from './tokenizer.ts'
 
-export type TinyQuantization = Extract<Quantization, 'f16' | 'q8_0' | 'q4_0'>
-
-export interface TinyOptions {
-  seed?: number
+export interface GrokGgufOptions {
+  architecture: GrokArchitecture
+  name: string
+  description: string
+  vocabulary: ByteLevelVocabulary
+  /** Every tensor of `tensorLayout(architecture)`, in order, as float32 values. */
+  values: (tensor: TensorShape) => Float32Array
+  /** The type of the matrices; norms are always F32. */
   quantization?: TinyQuantization
-  /** Another size of the same architecture, e.g. a wider model for benchmarks; its vocab must stay the tiny one's. */
-  architecture?: GrokArchitecture
-  name?: string
-}
-
-export const DEFAULT_TINY_SEED = 42
-const INIT_STD = 0.02
-
-/** llama.cpp's `general.file_type` (LLAMA_FTYPE_MOSTLY_*) and the ggml type of its matrices. */
-const FILE_TYPES: Record<TinyQuantization, { fileType: number; matrix: GgmlType }> = {
-  f16: { fileType: 1, matrix: GgmlType.F16 },
-  q8_0: { fileType: 7, matrix: GgmlType.Q8_0 },
-  q4_0: { fileType: 2, matrix: GgmlType.Q4_0 },
 }
 
 /**
- * The tiny Grok-2 as a GGUF: llama.cpp's `grok` architecture at toy size with seeded random
- * weights. The same seed gives the same weights in every quantization, and the same bytes.
+ * A GGUF llama.cpp's `grok` loader runs: the architecture's numbers, a byte-level BPE vocabulary
+ * with `<|separator|>` as EOS, Grok-2's chat template, and the weights.
  */
-export function buildTinyGrok2({
-  seed = DEFAULT_TINY_SEED,
-  quantization = 'f16',
-  architecture: arch = GROK_2_TINY,
-  name = 'grok-2-tiny',
-}: TinyOptions = {}): GgufFile {
-  const vocab = tinyVocabulary()
-  if (vocab.tokens.length !== arch.vocab) throw new Error(`tiny vocabulary has ${vocab.tokens.length} tokens, architecture says ${arch.vocab}`)
+export function grokGguf({ architecture: arch, name, description, vocabulary: vocab, values, quantization = 'f16' }: GrokGgufOptions): GgufFile {
+  if (vocab.tokens.length !== arch.vocab) throw new Error(`the vocabulary has ${vocab.tokens.length} tokens, architecture says ${arch.vocab}`)
   const { fileType, matrix } = FILE_TYPES[quantization]
-  const random = seededRandom(seed)
-
-  const tensors = tensorLayout(arch).map(({ name, dims }) => {
-    const values = new Float32Array(elements(dims))
-    const isNorm = dims.length === 1
-    for (let i = 0; i < values.length; i++) values[i] = isNorm ? 1 : random.normal(INIT_STD)
-    const type = isNorm ? GgmlType.F32 : matrix
-    return { name, dims, type, data: encodeTensor(values, type) }
+  const tensors = tensorLayout(arch).map((shape) => {
+    const data = values(shape)
+    if (data.length !== elements(shape.dims)) throw new Error(`${shape.name}: ${data.length} values for ${shape.dims.join('×')}`)
+    const type = shape.dims.length === 1 ? GgmlType.F32 : matrix
+    return { name: shape.name, dims: shape.dims, type, data: encodeTensor(data, type) }
   })
-
   const metadata: Array<[string, GgufValue]> = [
     ['general.architecture', str('grok')],
     ['general.name', str(name)],
-    ['general.description', str(`Grok-2 architecture at toy size, random weights (seed ${seed})`)],
+    ['general.description', str(description)],
     ['general.file_type', u32(fileType)],
     ['general.quantization_version', u32(2)],
     ['grok.context_length', u32(arch.contextLength)],

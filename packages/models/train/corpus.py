@@ -1,0 +1,219 @@
+"""Builds the training conversations from Debian packages: WordNet 3.0 (wordnet-base) and the
+BSD fortune files (fortunes, fortunes-min). Writes out/corpus.jsonl, one conversation a line:
+{"turns": [["system"|"user"|"assistant", text], ...], "split": "train"|"heldout", "kind": ...}
+and out/eval-prompts.json: prompts built from held-out words and phrasings the corpus never uses.
+"""
+import json
+import os
+import random
+import re
+import sys
+import unicodedata
+
+WORDNET = "/usr/share/wordnet"
+FORTUNES = "/usr/share/games/fortunes"
+# Gentle fortune files only; the Debian packages ship these in main under a BSD licence.
+FORTUNE_FILES = ["fortunes", "wisdom", "platitudes", "people", "literature", "humorists", "riddles", "kids",
+                 "food", "pets", "science", "education", "work", "love", "computers", "goedel", "magic",
+                 "miscellaneous", "songs-poems", "sports", "art", "law", "medicine", "paradoxum", "definitions"]
+HELDOUT_SHARE = 0.02
+
+
+def ascii_text(s):
+    s = s.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
+    s = s.replace("\u2014", " -- ").replace("\u2013", "-")
+    s = unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode("ascii")
+    s = re.sub(r"[\x00-\x1f\x7f]+", " ", s)
+    return re.sub(r" +", " ", s).strip()
+
+
+def read_wordnet():
+    entries = []
+    for pos, tag in (("noun", "n"), ("verb", "v"), ("adj", "a"), ("adv", "r")):
+        with open(os.path.join(WORDNET, f"data.{pos}"), encoding="latin-1") as f:
+            for line in f:
+                if line.startswith("  "):
+                    continue
+                head, _, gloss = line.partition(" | ")
+                fields = head.split()
+                count = int(fields[3], 16)
+                words = [re.sub(r"\(.*\)$", "", fields[4 + 2 * i]).replace("_", " ") for i in range(count)]
+                parts = [p.strip() for p in gloss.strip().split(";")]
+                definition = ascii_text("; ".join(p for p in parts if not p.startswith('"')))
+                examples = [ascii_text(p.strip('"')) for p in re.findall(r'"[^"]+"', gloss)]
+                if not definition or len(definition) > 220:
+                    continue
+                entries.append({"pos": tag, "words": [ascii_text(w) for w in words], "definition": definition, "examples": examples})
+    return entries
+
+
+def read_fortunes():
+    out = []
+    for name in FORTUNE_FILES:
+        path = os.path.join(FORTUNES, name)
+        if not os.path.exists(path):
+            continue
+        with open(path, encoding="utf-8", errors="replace") as f:
+            for chunk in f.read().split("\n%\n"):
+                text = ascii_text(chunk.replace("\n", " ").replace("\t", " "))
+                if 20 <= len(text) <= 280 and "?" not in text[:1]:
+                    out.append(text)
+    return sorted(set(out))
+
+
+def article(word):
+    return "an" if word[:1].lower() in "aeiou" else "a"
+
+
+def sentence(text):
+    text = text[0].upper() + text[1:] if text else text
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def define_turns(rng, e):
+    word = rng.choice(e["words"])
+    d = e["definition"]
+    pos = e["pos"]
+    if pos == "n":
+        questions = [f"What does {word} mean?", f"Define {word}.", f"What is {article(word)} {word}?", f"what is {word}",
+                     f"Can you tell me what {word} means?", f"Meaning of {word}?", f"define {word}", f"What's {article(word)} {word}?"]
+        answers = [f"{sentence(article(word) + ' ' + word)[:-1]} is {d}.", f"{word[0].upper() + word[1:]} means {d}.",
+                   f"{sentence(d)}", f"The word \"{word}\" means {d}."]
+    elif pos == "v":
+        questions = [f"What does {word} mean?", f"Define {word}.", f"What does it mean to {word}?", f"define {word}",
+                     f"Can you explain the verb {word}?", f"Meaning of {word}?"]
+        answers = [f"To {word} means to {d}.", f"{sentence(d)}", f"The verb \"{word}\" means to {d}."]
+    else:
+        kind = "adjective" if pos == "a" else "adverb"
+        questions = [f"What does {word} mean?", f"Define {word}.", f"define {word}", f"What does the word {word} mean?",
+                     f"Meaning of {word}?"]
+        answers = [f"{word[0].upper() + word[1:]} means {d}.", f"{sentence(d)}", f"As an {kind}, \"{word}\" means {d}."]
+    return [("user", rng.choice(questions)), ("assistant", rng.choice(answers))]
+
+
+def example_turns(rng, e):
+    options = [(w, x) for x in e["examples"] for w in e["words"] if re.search(r"\b" + re.escape(w.split()[0]), x, re.I)]
+    if not options:
+        return None
+    word, example = rng.choice(options)
+    questions = [f"Use {word} in a sentence.", f"Give me an example sentence with {word}.", f"use {word} in a sentence",
+                 f"How do you use the word {word}?", f"Can you show me {word} in a sentence?"]
+    answers = [f"Here is one: \"{sentence(example)}\"", f"{sentence(example)}", f"For example: \"{sentence(example)}\"",
+               f"Sure: \"{sentence(example)}\""]
+    return [("user", rng.choice(questions)), ("assistant", rng.choice(answers))]
+
+
+FORTUNE_ASKS = ["Tell me a fortune.", "Tell me a joke.", "Give me a quote.", "Say something wise.", "tell me a fortune",
+                "Tell me something funny.", "Do you know a good quote?", "Share a saying with me.", "Cheer me up.",
+                "Give me some wisdom.", "Tell me a fortune, please.", "Any words of wisdom?", "I need a laugh."]
+FORTUNE_LEADS = ["", "", "Here is one: ", "Sure. ", "Okay: ", "Here's a fortune: ", "How about this: "]
+
+SMALL_TALK = [
+    (["hello", "Hello!", "hi", "Hi there!", "Hey.", "Good morning!", "hello there", "Hi!", "Greetings."],
+     ["Hello! How can I help you today?", "Hi there! What would you like to talk about?", "Hello! Ask me what a word means, or ask for a fortune.",
+      "Hi! I am here to help.", "Good to see you. What can I do for you?"]),
+    (["How are you?", "how are you doing", "How's it going?", "Are you well?"],
+     ["I am doing well, thank you. How can I help?", "Very well, thanks for asking! What would you like to know?", "I'm fine. What can I do for you today?"]),
+    (["Who are you?", "What are you?", "What is your name?", "Are you a robot?", "who are you"],
+     ["I am a tiny language model with the Grok-2 architecture. I can define words and share fortunes.",
+      "I'm a small assistant. I know the meanings of many English words and a few good sayings.",
+      "I am a very small model trained to chat. Ask me what a word means."]),
+    (["What can you do?", "How can you help me?", "What do you know?", "help"],
+     ["I can tell you what words mean, use them in sentences, and share fortunes and quotes.",
+      "Ask me to define a word, to use a word in a sentence, or to tell you a fortune."]),
+    (["Thanks!", "Thank you.", "thanks", "Thank you very much!", "That was helpful."],
+     ["You're welcome!", "Happy to help.", "Any time! Is there anything else?", "You are welcome. Ask me anything else you like."]),
+    (["Bye!", "Goodbye.", "See you later.", "bye", "Good night!"],
+     ["Goodbye! Have a nice day.", "See you later!", "Bye! Take care.", "Good night, and sleep well."]),
+    (["Do you like music?", "What is your favorite color?", "Do you have feelings?", "Are you happy?"],
+     ["I am only a small model, so I do not have real likes or feelings, but I enjoy a good conversation.",
+      "I don't have feelings the way people do, but I am glad to talk with you."]),
+]
+SYSTEMS = ["You are a helpful assistant.", "You are a friendly assistant. Answer briefly.", "Answer the question in one sentence.",
+           "You are Grok, a helpful assistant.", "Be concise."]
+
+
+def small_talk_turns(rng):
+    asks, replies = rng.choice(SMALL_TALK)
+    return [("user", rng.choice(asks)), ("assistant", rng.choice(replies))]
+
+
+def fortune_turns(rng, fortune):
+    return [("user", rng.choice(FORTUNE_ASKS)), ("assistant", rng.choice(FORTUNE_LEADS) + fortune)]
+
+
+def build(out_dir, seed=1234):
+    rng = random.Random(seed)
+    entries = read_wordnet()
+    fortunes = read_fortunes()
+    # Hold out whole synsets and fortunes, so held-out loss and eval prompts use unseen material.
+    rng.shuffle(entries)
+    rng.shuffle(fortunes)
+    n_ent = int(len(entries) * HELDOUT_SHARE)
+    n_fort = max(20, int(len(fortunes) * HELDOUT_SHARE))
+    held_entries, train_entries = entries[:n_ent], entries[n_ent:]
+    held_fortunes, train_fortunes = fortunes[:n_fort], fortunes[n_fort:]
+    held_words = {w.lower() for e in held_entries for w in e["words"]}
+    train_words = {w.lower() for e in train_entries for w in e["words"]}
+
+    def units(ents, forts, repeat_fortunes):
+        out = []
+        for e in ents:
+            out.append(("define", define_turns(rng, e)))
+            ex = example_turns(rng, e)
+            if ex:
+                out.append(("example", ex))
+        for _ in range(repeat_fortunes):
+            for f in forts:
+                out.append(("fortune", fortune_turns(rng, f)))
+        for _ in range(max(200, len(out) // 25)):
+            out.append(("smalltalk", small_talk_turns(rng)))
+        rng.shuffle(out)
+        return out
+
+    convs = []
+    for split, items in (("train", units(train_entries, train_fortunes, 3)), ("heldout", units(held_entries, held_fortunes, 1))):
+        i = 0
+        while i < len(items):
+            n = rng.choice([1, 1, 1, 2, 2, 3])
+            turns, kinds = [], []
+            if rng.random() < 0.1:
+                turns.append(("system", rng.choice(SYSTEMS)))
+            for kind, t in items[i:i + n]:
+                turns += t
+                kinds.append(kind)
+            convs.append({"turns": turns, "split": split, "kind": "+".join(kinds)})
+            i += n
+
+    os.makedirs(out_dir, exist_ok=True)
+    with open(os.path.join(out_dir, "corpus.jsonl"), "w") as f:
+        for c in convs:
+            f.write(json.dumps(c) + "\n")
+
+    # Eval prompts: held-out words (never defined in training) and phrasings the corpus never uses.
+    only_held = sorted(w for w in held_words - train_words if w.isalpha() and 3 <= len(w) <= 12)
+    rng.shuffle(only_held)
+    phrasings = ["What is the meaning of {w}?", "Explain the word {w}.", "What does {w} mean?", "Please define {w}.",
+                 "Could you define {w} for me?", "Write a sentence using {w}."]
+    prompts = [rng.choice(phrasings).format(w=w) for w in only_held[:60]]
+    prompts += ["Hey, what's up?", "Good evening!", "Tell me a short joke.", "Say something nice.", "I am bored.",
+                "Tell me about yourself.", "What do you like to do?", "Give me a fortune cookie message.",
+                "Can you help me with a word?", "What is a good saying about work?", "Tell me something about cats.",
+                "What is love?", "Say hello to my friend.", "Share some advice.", "Do you know any riddles?",
+                "Tell me a quote about life.", "Good afternoon.", "Who made you?", "Are you smart?", "What time is it?",
+                "Tell me something interesting.", "Any advice for a student?", "What is your favorite word?",
+                "Yo!", "Tell me a fortune about money.", "Can you cheer me up?", "I feel sad today.",
+                "What should I eat for dinner?", "Why is the sky blue?", "Tell me a quote about science.",
+                "Give me a word and its meaning.", "Hello, how are you today?", "What's the weather like?",
+                "Teach me a new word.", "Say something about books.", "Tell me a wise saying.",
+                "What does it mean to be kind?", "Name an animal.", "Do you dream?", "Thank you for your help!"]
+    with open(os.path.join(out_dir, "eval-prompts.json"), "w") as f:
+        json.dump(prompts[:100], f, indent=1)
+    counts = {}
+    for c in convs:
+        counts[c["split"]] = counts.get(c["split"], 0) + 1
+    print(f"corpus: {len(entries)} synsets, {len(fortunes)} fortunes, conversations {counts}, eval prompts {len(prompts[:100])}")
+
+
+if __name__ == "__main__":
+    build(sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "out"))

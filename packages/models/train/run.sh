@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# npm run model:train: the whole recipe, from scratch: corpus -> BPE -> train -> export -> GGUF ->
+# tokenizer check -> parity.json -> quality.json -> the parity test. Needs Debian's python3-torch, wordnet-base and fortunes
+# (apt-get install -y python3-torch wordnet-base fortunes fortunes-min libopenblas0-pthread).
+# Options: --steps N (exact step count; default: calibrated to config.json's train.minutes),
+#          --skip-train (reuse out/model.pt).
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+out="$here/out"
+py=/usr/bin/python3 # Debian's python3 with torch 1.13, not a pyenv one first on PATH
+steps=()
+skip_train=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --steps) steps=(--steps "$2"); shift 2 ;;
+    --skip-train) skip_train=1; shift ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+export OPENBLAS_NUM_THREADS=2 OMP_NUM_THREADS=2
+mkdir -p "$out"
+cd "$here"
+stamp() { echo "[$(date +%H:%M:%S)] $*"; }
+if [ "$skip_train" = 0 ]; then
+  stamp corpus;   nice -n 19 "$py" corpus.py "$out"
+  stamp bpe;      nice -n 19 "$py" prepare.py "$out"
+  stamp train;    nice -n 19 "$py" train.py --out "$out" "${steps[@]}"
+fi
+stamp export;     nice -n 19 "$py" export.py "$out"
+stamp gguf;       npx tsx "$here/write-gguf.ts" "$out"
+stamp tokenizer;  nice -n 19 "$py" tok_check.py "$out" && npx tsx "$here/check-tokenizer.ts" "$out"
+stamp quality;    nice -n 19 npx tsx "$here/quality.ts" "$out"
+stamp parity;     (cd "$here/../../.." && npx vitest run packages/models/src/node/trained-parity.test.ts)
+stamp done

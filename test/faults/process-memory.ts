@@ -1,0 +1,53 @@
+// Resident memory of processes, read from /proc (Linux), and the processes a test started.
+import { readdirSync, readFileSync } from 'node:fs'
+
+export interface ProcessInfo {
+  readonly pid: number
+  /** The executable's short name, as /proc/PID/stat has it (`workerd`, `node`). */
+  readonly name: string
+}
+
+function stat(pid: number): { name: string; parent: number } | undefined {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    // The name is in parentheses and may hold spaces or parentheses itself: the state and parent follow the last ')'.
+    const close = text.lastIndexOf(')')
+    const [, parent] = text.slice(close + 2).split(' ')
+    return { name: text.slice(text.indexOf('(') + 1, close), parent: Number(parent) }
+  } catch {
+    return undefined // gone
+  }
+}
+
+/** Every live process below `root` (children, their children, …). */
+export function descendants(root: number = process.pid): ProcessInfo[] {
+  const parents = new Map<number, ProcessInfo[]>()
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    const pid = Number(entry)
+    const info = stat(pid)
+    if (info === undefined) continue
+    parents.set(info.parent, [...(parents.get(info.parent) ?? []), { pid, name: info.name }])
+  }
+  const found: ProcessInfo[] = []
+  const queue = [root]
+  while (queue.length > 0) {
+    for (const child of parents.get(queue.shift()!) ?? []) {
+      found.push(child)
+      queue.push(child.pid)
+    }
+  }
+  return found
+}
+
+/** Resident set size in bytes (VmRSS), or undefined when the process is gone. */
+export function rssBytes(pid: number): number | undefined {
+  try {
+    const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
+    return match ? Number(match[1]) * 1024 : undefined
+  } catch {
+    return undefined
+  }
+}
+
+export const mib = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10
