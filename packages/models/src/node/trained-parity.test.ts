@@ -21,11 +21,11 @@ const TRAINED = fileURLToPath(new URL('../../trained/', import.meta.url))
  * Largest allowed |ln p_llama.cpp − ln p_reference| over the reference's top-64 next tokens.
  * The reference rounds to F16 where ggml does (matmul inputs, the KV cache, attention probabilities, GELU's
  * table), so what is left is float32 summation order, ggml's SIMD exp/tanh and its iterated RoPE angles:
- * measured at most 2.3e-4 (see trained/README.md). 2e-3 is ~10× that, a margin for other CPUs' kernels
- * and for activations that land on the other side of an F16 rounding step, while a 1% change of one scale
- * or one weight moves log-probabilities by more (the last test).
+ * measured at most 1.5e-3 on the committed model, worst in the tail of the top 64 (see trained/README.md).
+ * 5e-3 leaves ~3× for other CPUs' kernels, while a 1% change of one scale or 10% of one weight moves
+ * log-probabilities by ~4e-2, 8× past it (the last test).
  */
-const LOGPROB_TOLERANCE = 2e-3
+const LOGPROB_TOLERANCE = 5e-3
 
 interface ParityCase {
   messages: Array<{ role: 'system' | 'user' | 'assistant'; content: string }>
@@ -124,15 +124,18 @@ describe('the trained tiny Grok-2 in llama.cpp', () => {
 
   it('tokenizes, predicts and decodes greedily as the reference does', async () => {
     const model = await llama.loadModel({ modelPath: ggufPath })
+    const measured: string[] = []
     try {
       for (const c of parity.cases) {
         expect(promptTokens(model, c.messages), JSON.stringify(c.messages)).toEqual(c.promptIds)
         const got = await compare(model, c)
+        measured.push(got.maxDiff.toExponential(1))
         expect(got.vocabulary).toBe(GROK_2_TINY.vocab)
         expect(got.top).toBe(c.top[0]![0])
         expect(got.maxDiff, JSON.stringify(c.messages)).toBeLessThan(LOGPROB_TOLERANCE)
         expect(got.greedy).toEqual(c.greedy)
       }
+      console.log(`parity: max |Δ ln p| per prompt ${measured.join(', ')} (tolerance ${LOGPROB_TOLERANCE}); ${parity.cases.length} × ${parity.cases[0]!.greedy.length} greedy tokens equal`)
     } finally {
       await model.dispose()
     }
@@ -163,6 +166,7 @@ describe('the trained tiny Grok-2 in llama.cpp', () => {
       try {
         let worst = 0
         for (const c of parity.cases) worst = Math.max(worst, (await compare(model, c)).maxDiff)
+        console.log(`parity of ${path.split('/').at(-1)}: max |Δ ln p| ${worst.toExponential(1)}`)
         expect(worst, path).toBeGreaterThan(LOGPROB_TOLERANCE)
       } finally {
         await model.dispose()
