@@ -1,5 +1,6 @@
-// The edge gateway's cost: a native-server on the tiny Grok-2 asked directly, through the gateway's
-// Node entry and through its Workers entry in workerd, side by side in one run. Each runs in its own
+// The edge gateway's cost: a native-server on the tiny Grok-2 asked directly, through a bare node:http
+// proxy (the floor any gateway starts from), through the gateway's Node entry and through its Workers
+// entry in workerd, side by side in one run. Each runs in its own
 // process (the client here, the native-server and the Node gateway as children, workerd under wrangler),
 // as they would on separate machines; the native-server decodes on one thread so a core is left for the rest.
 import { createHash } from 'node:crypto'
@@ -53,6 +54,7 @@ export async function benchEdge({ repetitions = 5, tokens = 128, wideTokens = 48
 
   let native: Child | undefined
   let node: Child | undefined
+  let bare: Child | undefined
   let workerd: { dispose(): Promise<void> } | undefined
   try {
     const server = await startTandemNative(['--context-size', '1024', '--parallel', '1', '--model', `${MODEL}=${tiny}`, '--model', `${WIDE_NAME}=${wide}`])
@@ -66,6 +68,7 @@ export async function benchEdge({ repetitions = 5, tokens = 128, wideTokens = 48
     }
     const gateway = await startChild(['--import', 'tsx', root('workers/edge/src/node.ts')], { ...env, EDGE_PORT: '0' }, (line) => /listening on (\S+)/.exec(line)?.[1])
     node = gateway
+    bare = await startChild(['--import', 'tsx', root('bench/bare-proxy.ts'), server.url], {}, (line) => /listening on (\S+)/.exec(line)?.[1])
 
     process.env.WRANGLER_SEND_METRICS = 'false'
     process.env.CLOUDFLARE_CF_FETCH_ENABLED = 'false'
@@ -83,7 +86,12 @@ export async function benchEdge({ repetitions = 5, tokens = 128, wideTokens = 48
     const auth = { authorization: `Bearer ${KEY}` }
     const perModel = () => Object.fromEntries(streamed.map((s) => [s.label, [] as number[]]))
     const way = (name: string, url: string, headers: Record<string, string>): Way => ({ name, url, headers, ttftMs: perModel(), tokensPerSecond: perModel(), latencyMs: [] })
-    const ways = [way('direct', server.url, {}), way('gateway, Node entry', gateway.url, auth), way('gateway, workerd', workerdUrl, auth)]
+    const ways = [
+      way('direct', server.url, {}),
+      way('bare node:http proxy (the floor)', bare.url, {}),
+      way('gateway, Node entry', gateway.url, auth),
+      way('gateway, workerd', workerdUrl, auth),
+    ]
     const post = (target: Way, body: string) =>
       fetch(`${target.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', ...target.headers }, body })
 
@@ -147,6 +155,6 @@ export async function benchEdge({ repetitions = 5, tokens = 128, wideTokens = 48
     return { name, rows, markdown: table(rows) }
   } finally {
     await workerd?.dispose()
-    await Promise.all([node?.stop(), native?.stop()])
+    await Promise.all([node?.stop(), bare?.stop(), native?.stop()])
   }
 }
