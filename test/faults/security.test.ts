@@ -135,11 +135,8 @@ describe('the gateway in workerd, in front of two native-servers', () => {
     const others = [ELSEWHERE, WEB_ORIGIN.replace('https:', 'http:'), `${WEB_ORIGIN}.evil.example`, 'null']
     const refused = await Promise.all(others.map(preflight))
     const granted = refused.map((response) => [...response.headers.keys()].filter((name) => name.startsWith('access-control-allow-')))
-    console.log(`security: preflight from ${WEB_ORIGIN}: ${allowed.status} with allow-origin; from ${others.length} other origins: allow-* headers ${JSON.stringify(granted)}`)
-    for (const response of refused) {
-      expect(response.headers.get('access-control-allow-origin')).toBeNull()
-      expect(response.headers.get('access-control-allow-credentials')).toBeNull()
-    }
+    console.log(`security: preflight from ${WEB_ORIGIN}: ${allowed.status} with allow-origin; from ${others.length} other origins: ${refused.map((r) => r.status).join(', ')}, allow-* headers ${JSON.stringify(granted)}`)
+    expect(granted).toEqual(others.map(() => []))
     expect(await requestCounts(upstreams)).toEqual(before)
 
     // Actual requests: only the configured origin may read the answer, errors included.

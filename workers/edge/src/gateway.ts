@@ -60,9 +60,15 @@ export function createGateway({ config, limiter, fetch = webFetch, log = createJ
     exposeHeaders: exposedHeaders,
     maxAge: 600,
   })
-  // Servers send no Origin and need no CORS headers; skipping the middleware for them saves work on every request.
+  // CORS headers go to the configured origins only. Servers send no Origin and need none; a preflight
+  // from any other origin is answered empty, so the browser refuses it and learns nothing of the API.
   app.use(function browserCors(c, next) {
-    return c.req.method === 'OPTIONS' || c.req.header('origin') !== undefined ? corsHeaders(c, next) : next()
+    const origin = c.req.header('origin')
+    if (origin !== undefined && allowedOrigins.has(origin)) return corsHeaders(c, next)
+    if (c.req.method === 'OPTIONS' && c.req.header('access-control-request-method') !== undefined) {
+      return Promise.resolve(c.body(null, 204, { vary: 'Origin' }))
+    }
+    return next()
   })
   app.use(async function checkUpstreams(c, next) {
     const checks = health.runIfDue(Date.now())
