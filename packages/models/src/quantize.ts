@@ -12,17 +12,30 @@ export const FILE_TYPES: Record<TinyQuantization, { fileType: number; matrix: Gg
   q4_0: { fileType: 2, matrix: GgmlType.Q4_0 },
 }
 
-/**
- * An F16/F32 GGUF re-encoded as another variant: every matrix in the variant's type, vectors
- * (norms) kept F32, as llama.cpp's quantizer does; the metadata as it was, but for the file type.
- */
-export function quantizeGguf(bytes: Uint8Array, quantization: TinyQuantization): GgufFile {
+/** An F16/F32 GGUF's metadata and tensors as float32: decoded once, encoded as any number of variants. */
+export interface DecodedGguf {
+  metadata: GgufFile['metadata']
+  tensors: Array<{ name: string; dims: number[]; values: Float32Array }>
+}
+
+export function decodeGguf(bytes: Uint8Array): DecodedGguf {
   const source = readGguf(bytes)
+  return {
+    metadata: [...source.metadata],
+    tensors: source.tensors.map((info) => ({ name: info.name, dims: info.dims, values: tensorValues(bytes, info) })),
+  }
+}
+
+/**
+ * A decoded GGUF encoded as a variant: every matrix in the variant's type, vectors (norms) kept
+ * F32, as llama.cpp's quantizer does; the metadata as it was, but for the file type.
+ */
+export function quantizeGguf(source: DecodedGguf, quantization: TinyQuantization): GgufFile {
   const { fileType, matrix } = FILE_TYPES[quantization]
-  const metadata = [...source.metadata].map(([key, value]) => [key, key === 'general.file_type' ? u32(fileType) : value] as const)
-  const tensors = source.tensors.map((info) => {
-    const type = info.dims.length === 1 ? GgmlType.F32 : matrix
-    return { name: info.name, dims: info.dims, type, data: encodeTensor(tensorValues(bytes, info), type) }
+  const metadata = source.metadata.map(([key, value]) => [key, key === 'general.file_type' ? u32(fileType) : value] as const)
+  const tensors = source.tensors.map(({ name, dims, values }) => {
+    const type = dims.length === 1 ? GgmlType.F32 : matrix
+    return { name, dims, type, data: encodeTensor(values, type) }
   })
   return { metadata, tensors }
 }

@@ -2,7 +2,7 @@ import { findModel } from './catalog.ts'
 import { splitGguf } from './gguf/split.ts'
 import { writeGguf } from './gguf/writer.ts'
 import { describeFile, sha256Hex, type Manifest } from './manifest.ts'
-import { quantizeGguf, type TinyQuantization } from './quantize.ts'
+import { decodeGguf, quantizeGguf, type TinyQuantization } from './quantize.ts'
 
 /** Bump when the variants' bytes change for the same trained file, so stale local builds are rebuilt. */
 export const TINY_RECIPE_VERSION = 2
@@ -23,8 +23,9 @@ export async function buildTinyArtifacts(trained: Uint8Array): Promise<Artifacts
   const model = findModel('grok-2-tiny')!
   const files = new Map<string, Uint8Array>()
   const variants: Manifest['variants'] = []
+  const source = decodeGguf(trained)
   for (const variant of model.variants) {
-    const gguf = quantizeGguf(trained, variant.quantization as TinyQuantization)
+    const gguf = quantizeGguf(source, variant.quantization as TinyQuantization)
     const shards = splitGguf(gguf, variant.files.length).map(writeGguf)
     const described = await Promise.all(shards.map((bytes, i) => describeFile(variant.files[i]!, bytes)))
     shards.forEach((bytes, i) => files.set(variant.files[i]!, bytes))

@@ -8,10 +8,10 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { LlamaLogLevel, getLlama, type ControlledEvaluateInputItem, type Llama, type LlamaModel, type Token } from 'node-llama-cpp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { readGguf, tensorValues } from '../gguf/reader.ts'
 import { encodeTensor, fromHalf } from '../gguf/encode.ts'
 import { GgmlType, f32, type GgufFile } from '../gguf/types.ts'
 import { writeGguf } from '../gguf/writer.ts'
+import { decodeGguf, quantizeGguf } from '../quantize.ts'
 import { SEPARATOR } from '../tokenizer.ts'
 import { GROK_2_TINY } from '../catalog.ts'
 
@@ -97,12 +97,7 @@ function readF16(data: Uint8Array): Float32Array {
 
 /** The committed file with one change, for the tests that show a wrong model fails. */
 async function perturbed(name: string, change: (file: GgufFile) => GgufFile): Promise<string> {
-  const bytes = new Uint8Array(await readFile(ggufPath))
-  const parsed = readGguf(bytes)
-  const file: GgufFile = {
-    metadata: [...parsed.metadata],
-    tensors: parsed.tensors.map((info) => ({ name: info.name, dims: info.dims, type: info.type as GgmlType, data: encodeTensor(tensorValues(bytes, info), info.type as GgmlType) })),
-  }
+  const file = quantizeGguf(decodeGguf(new Uint8Array(await readFile(ggufPath))), 'f16')
   const path = join(dir, `${name}.gguf`)
   await writeFile(path, writeGguf(change(file)))
   return path
