@@ -1,6 +1,7 @@
 // The edge gateway's cost: a native-server on the tiny Grok-2 asked directly, through a bare node:http
-// proxy (the floor any gateway starts from), through the gateway's Node entry and through its Workers
-// entry in workerd, side by side in one run. Each runs in its own
+// proxy (the floor any gateway starts from), through a one-route Hono app on @hono/node-server (the floor
+// of a Hono gateway in Node), through the gateway's Node entry and through its Workers entry in workerd,
+// side by side in one run. Each runs in its own
 // process (the client here, the native-server and the Node gateway as children, workerd under wrangler),
 // as they would on separate machines; the native-server decodes on one thread so a core is left for the rest.
 import { createHash } from 'node:crypto'
@@ -50,11 +51,12 @@ export async function benchEdge({ repetitions = 5, tokens = 128, wideTokens = 48
   ]
   // Greedy, exactly maxTokens long (past the end of the turn).
   const request = (model: string, maxTokens: number, stream: boolean) =>
-    JSON.stringify({ model, messages: [{ role: 'user', content: 'Hello there' }], max_tokens: maxTokens, temperature: 0, ignore_eos: true, stream })
+    JSON.stringify({ model, messages: [{ role: 'user', content: 'Hello there' }], max_tokens: maxTokens, temperature: 0, ignore_eos: true, stream, ...(stream && { stream_options: { include_usage: true } }) })
 
   let native: Child | undefined
   let node: Child | undefined
   let bare: Child | undefined
+  let hono: Child | undefined
   let workerd: { dispose(): Promise<void> } | undefined
   try {
     const server = await startTandemNative(['--context-size', '1024', '--parallel', '1', '--model', `${MODEL}=${tiny}`, '--model', `${WIDE_NAME}=${wide}`])
@@ -69,6 +71,7 @@ export async function benchEdge({ repetitions = 5, tokens = 128, wideTokens = 48
     const gateway = await startChild(['--import', 'tsx', root('workers/edge/src/node.ts')], { ...env, EDGE_PORT: '0' }, (line) => /listening on (\S+)/.exec(line)?.[1])
     node = gateway
     bare = await startChild(['--import', 'tsx', root('bench/bare-proxy.ts'), server.url], {}, (line) => /listening on (\S+)/.exec(line)?.[1])
+    hono = await startChild(['--import', 'tsx', root('bench/hono-floor.ts'), server.url], {}, (line) => /listening on (\S+)/.exec(line)?.[1])
 
     process.env.WRANGLER_SEND_METRICS = 'false'
     process.env.CLOUDFLARE_CF_FETCH_ENABLED = 'false'
@@ -89,6 +92,7 @@ export async function benchEdge({ repetitions = 5, tokens = 128, wideTokens = 48
     const ways = [
       way('direct', server.url, {}),
       way('bare node:http proxy (the floor)', bare.url, {}),
+      way('one-route Hono on @hono/node-server (the Hono floor)', hono.url, {}),
       way('gateway, Node entry', gateway.url, auth),
       way('gateway, workerd', workerdUrl, auth),
     ]
@@ -103,16 +107,20 @@ export async function benchEdge({ repetitions = 5, tokens = 128, wideTokens = 48
           const response = await post(target, request(stream.model, stream.tokens, true))
           let first = 0
           let last = 0
-          let count = 0
+          let tokens = 0
           for await (const part of decodeChatStream(response.body!)) {
             if (part.type === 'error') throw part.error
-            if (part.type !== 'chunk' || !part.chunk.choices[0]?.delta.content) continue
+            if (part.type !== 'chunk') continue
+            // A chunk may carry several tokens: count them as the usage does.
+            tokens = part.chunk.usage?.completion_tokens ?? tokens
+            if (!part.chunk.choices[0]?.delta.content) continue
             last = performance.now()
-            if (count++ === 0) first = last
+            first ||= last
           }
+          if (tokens !== stream.tokens) throw new Error(`${target.name}: ${tokens} tokens, not ${stream.tokens}`)
           if (round === 0) continue
           target.ttftMs[stream.label]!.push(first - started)
-          target.tokensPerSecond[stream.label]!.push(((count - 1) * 1000) / (last - first))
+          target.tokensPerSecond[stream.label]!.push(((tokens - 1) * 1000) / (last - first))
         }
       }
     }
@@ -155,6 +163,6 @@ export async function benchEdge({ repetitions = 5, tokens = 128, wideTokens = 48
     return { name, rows, markdown: table(rows) }
   } finally {
     await workerd?.dispose()
-    await Promise.all([node?.stop(), bare?.stop(), native?.stop()])
+    await Promise.all([node?.stop(), bare?.stop(), hono?.stop(), native?.stop()])
   }
 }

@@ -99,73 +99,82 @@ async function inProcessRunner(llama: Llama, modelPath: string) {
   }
 }
 
-export async function benchNative({ repetitions = 5, tokens = 128, wideTokens = 48, concurrentTokens = 48 } = {}) {
+export async function benchNative({ repetitions = 5, tokens = 512, wideTokens = 128, concurrentTokens = 48 } = {}) {
   const widePath = await ensureWideModel()
-  const servers = [
-    await startTandemNative(['--context-size', String(CONTEXT), '--parallel', '1']),
-    await startTandemNative(['--context-size', String(CONTEXT), '--model', `wide=${widePath}`, '--parallel', '4']),
-  ]
+  const single = ['--context-size', String(CONTEXT), '--parallel', '1']
+  const [tinyServer, tinyEveryTokenServer, wideServer, concurrentServer] = await Promise.all([
+    startTandemNative(single),
+    startTandemNative([...single, '--stream-interval-ms', '0']),
+    startTandemNative([...single, '--model', `wide=${widePath}`]),
+    startTandemNative(['--context-size', String(CONTEXT), '--model', `wide=${widePath}`, '--parallel', '4']),
+  ])
+  const servers = [tinyServer, tinyEveryTokenServer, wideServer, concurrentServer]
   const llama = await getLlama({ gpu: false, maxThreads: THREADS, logLevel: LlamaLogLevel.error })
+  const tinyDirect = await inProcessRunner(llama, (await ensureTinyModel()).f16Path)
+  const wideDirect = await inProcessRunner(llama, widePath)
+  // Each model against node-llama-cpp in-process; the tiny one also with a chunk per token.
   const models = [
-    { label: 'tiny Grok-2', name: 'grok-2-tiny', tokens, server: servers[0]!, direct: await inProcessRunner(llama, (await ensureTinyModel()).f16Path) },
-    { label: 'E=512', name: 'wide', tokens: wideTokens, server: servers[1]!, direct: await inProcessRunner(llama, widePath) },
+    { label: 'tiny Grok-2', name: 'grok-2-tiny', tokens, direct: tinyDirect, servers: [['native-server, HTTP SSE', tinyServer], ['native-server, HTTP SSE, a chunk per token', tinyEveryTokenServer]] as const },
+    { label: 'E=512', name: 'wide', tokens: wideTokens, direct: wideDirect, servers: [['native-server, HTTP SSE', wideServer]] as const },
   ]
-  const timings = models.map(() => ({ http: [] as Timing[], direct: [] as Timing[] }))
+  const timings = models.map((model) => ({ direct: [] as Timing[], http: model.servers.map(() => [] as Timing[]) }))
   const concurrency = [1, 2, 4]
   const aggregate = new Map(concurrency.map((k) => [k, [] as number[]]))
   const batch = new Map(concurrency.map((k) => [k, [] as number[]]))
   try {
-    // Every round runs each way once, alternating which goes first; round 0 warms up and is dropped.
+    // Every round runs each way once, reversing the order every other round; round 0 warms up and is dropped.
     for (let round = 0; round <= repetitions; round++) {
       for (const [i, model] of models.entries()) {
-        const http = () => streamOverHttp(model.server.url, model.name, model.tokens)
-        const direct = () => model.direct.run(model.tokens)
-        const pair = round % 2 === 0 ? ([['http', http], ['direct', direct]] as const) : ([['direct', direct], ['http', http]] as const)
-        for (const [way, run] of pair) {
-          const timing = await run()
-          if (timing.tokens !== model.tokens) throw new Error(`${way} generated ${timing.tokens} tokens, not ${model.tokens}`)
-          if (round > 0) timings[i]![way].push(timing)
+        const ways = [
+          { record: timings[i]!.direct, run: () => model.direct.run(model.tokens) },
+          ...model.servers.map(([, server], s) => ({ record: timings[i]!.http[s]!, run: () => streamOverHttp(server.url, model.name, model.tokens) })),
+        ]
+        for (const way of round % 2 === 0 ? ways : ways.reverse()) {
+          const timing = await way.run()
+          if (timing.tokens !== model.tokens) throw new Error(`${model.label}: generated ${timing.tokens} tokens, not ${model.tokens}`)
+          if (round > 0) way.record.push(timing)
         }
       }
       for (const k of round % 2 === 0 ? concurrency : [...concurrency].reverse()) {
-        const before = await decodeSteps(servers[1]!.url)
+        const before = await decodeSteps(concurrentServer.url)
         const started = performance.now()
-        const runs = await Promise.all(Array.from({ length: k }, (_, i) => streamOverHttp(servers[1]!.url, 'wide', concurrentTokens, `Story number ${i + 1}`)))
+        const runs = await Promise.all(Array.from({ length: k }, (_, i) => streamOverHttp(concurrentServer.url, 'wide', concurrentTokens, `Story number ${i + 1}`)))
         const seconds = (performance.now() - started) / 1000
-        const after = await decodeSteps(servers[1]!.url)
+        const after = await decodeSteps(concurrentServer.url)
         if (round === 0) continue
         aggregate.get(k)!.push(runs.reduce((sum, run) => sum + run.tokens, 0) / seconds)
         batch.get(k)!.push((after.sequences - before.sequences) / (after.steps - before.steps))
       }
     }
   } finally {
-    for (const model of models) await model.direct.dispose()
+    await tinyDirect.dispose()
+    await wideDirect.dispose()
     await llama.dispose()
     await Promise.all(servers.map((server) => server.stop()))
   }
 
   const stat = (values: number[], digits = 0) => `${median(values).toFixed(digits)} ±${spread(values).toFixed(digits)}`
+  const tps = (list: Timing[]) => list.map((t) => t.tokensPerSecond)
+  const ttft = (list: Timing[]) => list.map((t) => t.ttftMs)
   const versusRows = models.flatMap((model, i) => {
     const { http, direct } = timings[i]!
-    const tps = (list: Timing[]) => list.map((t) => t.tokensPerSecond)
-    const ttft = (list: Timing[]) => list.map((t) => t.ttftMs)
     return [
       { model: model.label, way: 'node-llama-cpp in-process', 'tokens/s': stat(tps(direct)), 'TTFT ms': stat(ttft(direct), 1), 'tokens/s vs in-process': '1.00', 'TTFT vs in-process': '1.00' },
-      {
+      ...model.servers.map(([way], s) => ({
         model: model.label,
-        way: 'native-server, HTTP SSE',
-        'tokens/s': stat(tps(http)),
-        'TTFT ms': stat(ttft(http), 1),
-        'tokens/s vs in-process': (median(tps(http)) / median(tps(direct))).toFixed(2),
-        'TTFT vs in-process': (median(ttft(http)) / median(ttft(direct))).toFixed(2),
-      },
+        way,
+        'tokens/s': stat(tps(http[s]!)),
+        'TTFT ms': stat(ttft(http[s]!), 1),
+        'tokens/s vs in-process': (median(tps(http[s]!)) / median(tps(direct))).toFixed(2),
+        'TTFT vs in-process': (median(ttft(http[s]!)) / median(ttft(direct))).toFixed(2),
+      })),
     ]
   })
-  const single = median(aggregate.get(1)!)
+  const oneStream = median(aggregate.get(1)!)
   const concurrencyRows = concurrency.map((k) => ({
     streams: k,
     'aggregate tokens/s': stat(aggregate.get(k)!),
-    'vs 1 stream': (median(aggregate.get(k)!) / single).toFixed(2),
+    'vs 1 stream': (median(aggregate.get(k)!) / oneStream).toFixed(2),
     'sequences per decode': median(batch.get(k)!).toFixed(2),
   }))
   const wideParams = (parameterCount(WIDE).total / 1e6).toFixed(0)

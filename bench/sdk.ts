@@ -1,7 +1,7 @@
 // The SDK's cost on the remote route: one native-server on the tiny Grok-2 (its own process, one
 // thread), streamed through `createTandem` against a raw `fetch` + `decodeChatStream` of the very same
 // request body, interleaved after a warm-up round: time to first token and tokens/s, with ratios.
-import { decodeChatStream } from '@tandem/protocol'
+import { decodeChatStream, type ChatCompletionChunk } from '@tandem/protocol'
 import { createTandem } from '@tandem/sdk'
 import { startTandemNative, type Child } from './processes.ts'
 import { median, spread, table } from './stats.ts'
@@ -20,18 +20,19 @@ interface Way {
   readonly tokensPerSecond: number[]
 }
 
-/** Times one stream: `open` starts it, and yields the content of each chunk. */
-async function time(open: () => AsyncIterable<string>): Promise<Timing> {
+/** Times one stream from its first text to its last; tokens as its usage counts them (a chunk may carry several). */
+async function time(open: () => AsyncIterable<ChatCompletionChunk>): Promise<Timing> {
   const started = performance.now()
   let first = 0
   let last = 0
-  let count = 0
-  for await (const content of open()) {
-    if (!content) continue
+  let tokens = 0
+  for await (const chunk of open()) {
+    tokens = chunk.usage?.completion_tokens ?? tokens
+    if (!chunk.choices[0]?.delta.content) continue
     last = performance.now()
-    if (count++ === 0) first = last
+    first ||= last
   }
-  return { ttftMs: first - started, tokensPerSecond: ((count - 1) * 1000) / (last - first) }
+  return { ttftMs: first - started, tokensPerSecond: ((tokens - 1) * 1000) / (last - first) }
 }
 
 export async function benchSdk({ repetitions = 5, tokens = 128 } = {}) {
@@ -44,18 +45,18 @@ export async function benchSdk({ repetitions = 5, tokens = 128 } = {}) {
     const body = JSON.stringify({ model: MODEL, ...params, stream: true, stream_options: { include_usage: true } })
     const tandem = createTandem({ model: MODEL, remote: { baseURL: `${url}/v1`, apiKey: 'sk_unused' }, route: 'remote-only' })
 
-    async function* raw(): AsyncIterable<string> {
+    async function* raw(): AsyncIterable<ChatCompletionChunk> {
       const response = await fetch(`${url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'text/event-stream' }, body })
       for await (const part of decodeChatStream(response.body!)) {
         if (part.type === 'error') throw part.error
-        if (part.type === 'chunk') yield part.chunk.choices[0]?.delta.content ?? ''
+        if (part.type === 'chunk') yield part.chunk
       }
     }
-    async function* sdk(): AsyncIterable<string> {
-      for await (const chunk of await tandem.chat.completions.create({ ...params, stream: true })) yield chunk.choices[0]?.delta.content ?? ''
+    async function* sdk(): AsyncIterable<ChatCompletionChunk> {
+      yield* await tandem.chat.completions.create({ ...params, stream: true })
     }
 
-    const way = (name: string, open: () => AsyncIterable<string>): Way => ({ name, run: () => time(open), ttftMs: [], tokensPerSecond: [] })
+    const way = (name: string, open: () => AsyncIterable<ChatCompletionChunk>): Way => ({ name, run: () => time(open), ttftMs: [], tokensPerSecond: [] })
     const ways = [way('raw fetch + decodeChatStream', raw), way('SDK (createTandem, remote)', sdk)]
     for (let round = 0; round <= repetitions; round++) {
       // Interleaved, alternating which goes first; round 0 warms up.

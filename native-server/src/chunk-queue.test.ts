@@ -62,4 +62,35 @@ describe('ChunkQueue', () => {
     for await (const _ of finished) continue
     expect(left).toBe(1)
   })
+
+  it('sends the first text at once, then at most one chunk per interval, joining the text between', async () => {
+    const queue = new ChunkQueue(identity, () => {}, 200)
+    const reader = queue[Symbol.asyncIterator]()
+    const started = performance.now()
+    queue.push('a')
+    expect((await reader.next()).value?.choices[0]?.delta.content).toBe('a')
+    const firstAt = performance.now()
+    expect(firstAt - started).toBeLessThan(150)
+    queue.push('b')
+    queue.push('c')
+    expect((await reader.next()).value?.choices[0]?.delta.content).toBe('bc')
+    expect(performance.now() - firstAt).toBeGreaterThanOrEqual(195)
+    await reader.return(undefined)
+  })
+
+  it('sends the end at once, without waiting out the interval', async () => {
+    const queue = new ChunkQueue(identity, () => {}, 5_000)
+    const texts: string[] = []
+    queue.push('a')
+    const read = (async () => {
+      for await (const chunk of queue) texts.push(chunk.choices[0]?.delta.content ?? chunk.choices[0]?.finish_reason ?? 'usage')
+    })()
+    await expect.poll(() => texts).toEqual(['a'])
+    const pushedAt = performance.now()
+    queue.push('b')
+    queue.finish('stop', usage)
+    await read
+    expect(texts).toEqual(['a', 'b', 'stop', 'usage'])
+    expect(performance.now() - pushedAt).toBeLessThan(2_000)
+  })
 })

@@ -6,8 +6,11 @@ type Ending = { finishReason: FinishReason; usage: Usage } | { error: unknown }
 /**
  * Between a generation and its reader. The generation pushes text and never waits; the reader
  * gets everything pushed since its last read as one chunk, so a reader that falls behind (a slow
- * client, a busy core) catches up in fewer, larger chunks instead of one per token. Readers are
- * woken after the generation's next decode has started, so the HTTP work overlaps the model's.
+ * client, a busy core) catches up in fewer, larger chunks instead of one per token. A reader is
+ * woken at most once per `intervalMs` (the first text and the end at once): a display shows no
+ * more than a frame per ~16 ms anyway, and on a fast model a chunk per token makes the HTTP path
+ * and the client compete with decoding for the CPU. Readers are woken after the generation's next
+ * decode has started, so the HTTP work overlaps the model's.
  */
 export class ChunkQueue implements AsyncIterable<ChatCompletionChunk> {
   private readonly chunks: ReturnType<typeof chunkMaker>
@@ -15,9 +18,15 @@ export class ChunkQueue implements AsyncIterable<ChatCompletionChunk> {
   private ending: Ending | undefined
   private wake: (() => void) | undefined
   private wakeScheduled = false
+  private timer: ReturnType<typeof setTimeout> | undefined
+  private lastReadAt = -Infinity
 
   /** `onLeave` runs when the reader stops before the end. */
-  constructor(identity: Parameters<typeof chunkMaker>[0], private readonly onLeave: () => void) {
+  constructor(
+    identity: Parameters<typeof chunkMaker>[0],
+    private readonly onLeave: () => void,
+    private readonly intervalMs = 0,
+  ) {
     this.chunks = chunkMaker(identity)
   }
 
@@ -37,28 +46,45 @@ export class ChunkQueue implements AsyncIterable<ChatCompletionChunk> {
   }
 
   private schedule(): void {
+    if (this.ending && this.timer !== undefined) {
+      clearTimeout(this.timer)
+      this.timer = undefined
+      this.wakeScheduled = false
+    }
     if (this.wakeScheduled || !this.wake) return
     this.wakeScheduled = true
+    const wait = this.ending ? 0 : this.lastReadAt + this.intervalMs - performance.now()
+    if (wait > 0) {
+      this.timer = setTimeout(() => this.wakeReader(), wait)
+      return
+    }
     // Two turns: node-llama-cpp dispatches the next decode from a setImmediate queued after this
     // push; the reader's HTTP work should start once that decode runs, not before it.
-    setImmediate(() =>
-      setImmediate(() => {
-        this.wakeScheduled = false
-        const wake = this.wake
-        this.wake = undefined
-        wake?.()
-      }),
-    )
+    setImmediate(() => setImmediate(() => this.wakeReader()))
+  }
+
+  private wakeReader(): void {
+    this.timer = undefined
+    this.wakeScheduled = false
+    const wake = this.wake
+    this.wake = undefined
+    wake?.()
   }
 
   async *[Symbol.asyncIterator](): AsyncGenerator<ChatCompletionChunk, void, undefined> {
     let done = false
     try {
       for (;;) {
-        if (this.text === '' && !this.ending) await new Promise<void>((resolve) => (this.wake = resolve))
+        const early = performance.now() < this.lastReadAt + this.intervalMs
+        if (!this.ending && (this.text === '' || early)) {
+          const woken = new Promise<void>((resolve) => (this.wake = resolve))
+          if (this.text !== '') this.schedule()
+          await woken
+        }
         if (this.text !== '') {
           const text = this.text
           this.text = ''
+          this.lastReadAt = performance.now()
           yield this.chunks.text(text)
           continue
         }

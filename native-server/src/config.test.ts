@@ -22,6 +22,13 @@ describe('loadConfig', () => {
     expect(config.threads).toBeGreaterThanOrEqual(1)
   })
 
+  it('joins a stream\'s tokens into a chunk per 10 ms unless told otherwise', () => {
+    expect(load([]).streamIntervalMs).toBe(10)
+    expect(load(['--stream-interval-ms', '0']).streamIntervalMs).toBe(0)
+    expect(load([], { TANDEM_STREAM_INTERVAL_MS: '16' }).streamIntervalMs).toBe(16)
+    expect(failure(['--stream-interval-ms=-1'])).toBe('--stream-interval-ms (TANDEM_STREAM_INTERVAL_MS): expected at least 0 (got "-1")')
+  })
+
   it('reads flags first, then TANDEM_* variables', () => {
     const config = load(['--port', '0', '--threads=2', '--log-prompts'], { TANDEM_PORT: '9000', TANDEM_PARALLEL: '8', TANDEM_GPU: 'cpu' })
     expect(config).toMatchObject({ port: 0, threads: 2, parallel: 8, gpu: false, logPrompts: true })

@@ -18,6 +18,7 @@ beforeAll(async () => {
     parallel: 2,
     queueDepth: 4,
     queueTimeoutMs: 0,
+    streamIntervalMs: 10,
     gpu: false,
     gpuLayers: 'auto',
     logger: silentLogger,

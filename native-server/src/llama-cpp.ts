@@ -32,6 +32,8 @@ export interface LlamaCppOptions {
   parallel: number
   queueDepth: number
   queueTimeoutMs: number
+  /** A stream's chunks at most this often; 0: one per token. */
+  streamIntervalMs: number
   gpu: GpuOption
   gpuLayers: 'auto' | 'max' | number
   logger: Logger
@@ -152,7 +154,7 @@ export class LlamaCppEngine implements Engine {
 
     const stop = new AbortController()
     const runSignal = AbortSignal.any([signal, stop.signal])
-    const queue = new ChunkQueue({ id, created, model: request.model }, () => stop.abort())
+    const queue = new ChunkQueue({ id, created, model: request.model }, () => stop.abort(), this.options.streamIntervalMs)
     const tokenBias = new TokenBias(entry.model.tokenizer)
     for (const [token, logit] of sampling.logitBias) tokenBias.set(token as Token, { logit })
     const penalized = sampling.frequencyPenalty !== 0 || sampling.presencePenalty !== 0
