@@ -8,6 +8,7 @@ import {
   type LlamaModel,
   type Token,
 } from 'node-llama-cpp'
+import { tokenByteTable, type GgufTokenizer } from '@tandem/models'
 import { assistantPrefix, effectiveMaxTokens, TandemError, type ChatCompletionChunk, type ChatRequest } from '@tandem/protocol'
 import { Admission } from './admission.ts'
 import { ChunkQueue } from './chunk-queue.ts'
@@ -17,7 +18,6 @@ import { renderGrok2Prompt, type PromptPart } from './prompt.ts'
 import { runSequence } from './run-sequence.ts'
 import { samplingFor } from './sampling.ts'
 import { StepGate } from './step-gate.ts'
-import { tokenByteTable, type GgufTokenizer } from './token-text.ts'
 
 export type GpuOption = 'auto' | 'cuda' | 'vulkan' | 'metal' | false
 

@@ -1,34 +1,14 @@
 import { describe, expect, it } from 'vitest'
-import { tinyVocabulary } from '@tandem/models'
-import { TokenTextDecoder, tokenByteTable } from './token-text.ts'
+import { tinyVocabulary, tokenByteTable } from '@tandem/models'
+import { TokenTextDecoder } from './token-text.ts'
 
 const vocab = tinyVocabulary()
 const table = tokenByteTable({ model: 'gpt2', tokens: vocab.tokens, token_type: vocab.types })!
-const id = (token: string) => vocab.tokens.indexOf(token)
 
 function decodeAll(tokens: number[]): string[] {
   const decoder = new TokenTextDecoder((token) => table[token]!)
   return [...tokens.map((token) => decoder.push(token)), decoder.end()]
 }
-
-describe('tokenByteTable', () => {
-  it('maps byte-level BPE tokens back to their bytes, control tokens to nothing', () => {
-    expect([...table[0x41]!]).toEqual([0x41])
-    expect([...table[0xe2]!]).toEqual([0xe2])
-    expect(new TextDecoder().decode(table[id('Ġthe')])).toBe(' the')
-    expect(new TextDecoder().decode(table[id('ĊĊ')])).toBe('\n\n')
-    expect(table[vocab.eosId]).toHaveLength(0)
-  })
-
-  it('reads SentencePiece byte tokens and word pieces', () => {
-    const spm = tokenByteTable({ model: 'llama', tokens: ['<unk>', '<0xE2>', '\u2581hi', '<s>'], token_type: [2, 6, 1, 3] })!
-    expect(spm.map((bytes) => [...bytes])).toEqual([[], [0xe2], [0x20, 0x68, 0x69], []])
-  })
-
-  it('leaves other tokenizer models to the caller', () => {
-    expect(tokenByteTable({ model: 'rwkv', tokens: ['a'] })).toBeUndefined()
-  })
-})
 
 describe('TokenTextDecoder', () => {
   it('holds a character split across tokens until it is complete', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { GROK_2_CHAT_TEMPLATE, TOKEN_TYPE_CONTROL, bytesToUnicode, tinyVocabulary } from './tokenizer.ts'
+import { GROK_2_CHAT_TEMPLATE, TOKEN_TYPE_CONTROL, bytesToUnicode, tinyVocabulary, tokenByteTable } from './tokenizer.ts'
 
 describe('bytesToUnicode', () => {
   it("is GPT-2's reversible byte alphabet", () => {
@@ -34,6 +34,34 @@ describe('tinyVocabulary', () => {
     expect(vocab.types[vocab.eosId]).toBe(TOKEN_TYPE_CONTROL)
     expect(vocab.types[vocab.padId]).toBe(TOKEN_TYPE_CONTROL)
     expect(vocab.types.filter((t) => t === TOKEN_TYPE_CONTROL)).toHaveLength(3)
+  })
+})
+
+describe('tokenByteTable', () => {
+  const vocab = tinyVocabulary()
+  const table = tokenByteTable({ model: 'gpt2', tokens: vocab.tokens, token_type: vocab.types })!
+  const id = (token: string) => vocab.tokens.indexOf(token)
+
+  it('maps byte-level BPE tokens back to their bytes, control tokens to nothing', () => {
+    expect([...table[0x41]!]).toEqual([0x41])
+    expect([...table[0xe2]!]).toEqual([0xe2])
+    expect(new TextDecoder().decode(table[id('Ġthe')])).toBe(' the')
+    expect(new TextDecoder().decode(table[id('ĊĊ')])).toBe('\n\n')
+    expect(table[vocab.eosId]).toHaveLength(0)
+  })
+
+  it('takes user-defined tokens and entries outside the byte alphabet as the text they spell', () => {
+    const gpt2 = tokenByteTable({ model: 'gpt2', tokens: ['<tool>', '€'], token_type: [4, 1] })!
+    expect(gpt2.map((bytes) => new TextDecoder().decode(bytes))).toEqual(['<tool>', '€'])
+  })
+
+  it('reads SentencePiece byte tokens and word pieces', () => {
+    const spm = tokenByteTable({ model: 'llama', tokens: ['<unk>', '<0xE2>', '\u2581hi', '<s>'], token_type: [2, 6, 1, 3] })!
+    expect(spm.map((bytes) => [...bytes])).toEqual([[], [0xe2], [0x20, 0x68, 0x69], []])
+  })
+
+  it('leaves other tokenizer models to the caller', () => {
+    expect(tokenByteTable({ model: 'rwkv', tokens: ['a'] })).toBeUndefined()
   })
 })
 

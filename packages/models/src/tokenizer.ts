@@ -14,6 +14,8 @@ export interface ByteLevelVocabulary {
 
 export const TOKEN_TYPE_NORMAL = 1
 export const TOKEN_TYPE_CONTROL = 3
+export const TOKEN_TYPE_USER_DEFINED = 4
+export const TOKEN_TYPE_BYTE = 6
 
 /**
  * GPT-2's reversible map from bytes to printable characters: printable Latin-1 bytes map to
@@ -25,6 +27,45 @@ export function bytesToUnicode(): string[] {
   let next = 256
   for (let b = 0; b < 256; b++) table.push(String.fromCodePoint(printable(b) ? b : next++))
   return table
+}
+
+/** The GGUF tokenizer keys {@link tokenByteTable} reads (`tokenizer.ggml.*`). */
+export interface GgufTokenizer {
+  model: string
+  tokens: readonly string[]
+  token_type?: readonly number[] | undefined
+}
+
+const utf8 = new TextEncoder()
+const EMPTY = new Uint8Array(0)
+
+/**
+ * The bytes each token stands for, read off the vocabulary, for the two tokenizer models that
+ * carry bytes: byte-level BPE (`gpt2`: Grok-2's) and SentencePiece (`llama`). Control and unused
+ * tokens are empty: they are never part of the text. Undefined for other tokenizer models.
+ */
+export function tokenByteTable(tokenizer: GgufTokenizer): Uint8Array[] | undefined {
+  const types = tokenizer.token_type ?? []
+  if (tokenizer.model === 'gpt2') {
+    const byteOf = new Map(bytesToUnicode().map((char, byte) => [char, byte]))
+    return tokenizer.tokens.map((token, id) => {
+      const type = types[id] ?? TOKEN_TYPE_NORMAL
+      if (type === TOKEN_TYPE_USER_DEFINED) return utf8.encode(token)
+      if (type !== TOKEN_TYPE_NORMAL) return EMPTY
+      const chars = [...token]
+      // A vocabulary entry outside GPT-2's byte alphabet is taken as the text it spells.
+      return chars.every((char) => byteOf.has(char)) ? Uint8Array.from(chars, (char) => byteOf.get(char)!) : utf8.encode(token)
+    })
+  }
+  if (tokenizer.model === 'llama') {
+    return tokenizer.tokens.map((token, id) => {
+      const type = types[id] ?? TOKEN_TYPE_NORMAL
+      if (type === TOKEN_TYPE_BYTE) return Uint8Array.of(Number.parseInt(token.slice(3, -1), 16))
+      if (type === TOKEN_TYPE_NORMAL || type === TOKEN_TYPE_USER_DEFINED) return utf8.encode(token.replaceAll('\u2581', ' '))
+      return EMPTY
+    })
+  }
+  return undefined
 }
 
 /** Merges that build each word left to right, e.g. `H u`, `Hu m`, … for `Human`. */

@@ -6,7 +6,7 @@ import { readFile, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { LlamaLogLevel, getLlama, type LlamaModel, type Token } from 'node-llama-cpp'
-import { SEPARATOR, bytesToUnicode } from '../src/tokenizer.ts'
+import { SEPARATOR, tokenByteTable } from '../src/tokenizer.ts'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const outDir = process.argv[2] ?? join(here, 'out')
@@ -22,13 +22,12 @@ const model = await llama.loadModel({ modelPath: join(trained, 'grok-2-tiny.gguf
 const context = await model.createContext({ contextSize: 512, threads: 1 })
 const sequence = context.getSequence()
 
-const byteOf = new Map(bytesToUnicode().map((char, byte) => [char, byte]))
-const tokenTexts = model.fileInfo.metadata.tokenizer.ggml.tokens as string[]
+const tokenBytes = tokenByteTable(model.fileInfo.metadata.tokenizer.ggml)!
 const eos = model.tokens.eos!
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true })
 
 function replyBytes(tokens: readonly Token[]): Uint8Array {
-  return Uint8Array.from(tokens.flatMap((t) => [...tokenTexts[t]!].map((c) => byteOf.get(c) ?? 0)))
+  return Uint8Array.from(tokens.flatMap((t) => [...tokenBytes[t]!]))
 }
 
 /** As native-server renders a one-message chat: `Human: …`, the separator by id, `\n\nAssistant:`. */
