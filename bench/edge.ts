@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { decodeChatStream } from '@tandem/protocol'
 import { ensureTinyModel } from '@tandem/models/node'
-import { root, startChild, startTandemNative, type Child } from './processes.ts'
+import { root, startChild, startTandemNative, type Child } from '../scripts/processes.ts'
 import { median, spread, table } from './stats.ts'
 import { ensureWideModel, WIDE_NAME } from './wide-model.ts'
 

@@ -15,3 +15,4 @@ app.post('/v1/chat/completions', async (c) => {
   return new Response(type.startsWith('text/event-stream') ? answer.body : await answer.text(), { status: answer.status, headers: { 'content-type': type } })
 })
 serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, (info: AddressInfo) => console.log(`listening on http://127.0.0.1:${info.port}`))
+process.once('SIGTERM', () => process.exit(0))

@@ -4,7 +4,7 @@ import { getLlama, LlamaLogLevel, type Llama } from 'node-llama-cpp'
 import { parameterCount } from '@tandem/models'
 import { ensureTinyModel } from '@tandem/models/node'
 import type { ChatCompletionChunk } from '@tandem/protocol'
-import { startTandemNative } from './processes.ts'
+import { startTandemNative } from '../scripts/processes.ts'
 import { median, spread, table } from './stats.ts'
 import { ensureWideModel, WIDE } from './wide-model.ts'
 

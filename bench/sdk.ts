@@ -3,7 +3,7 @@
 // request body, interleaved after a warm-up round: time to first token and tokens/s, with ratios.
 import { decodeChatStream, type ChatCompletionChunk } from '@tandem/protocol'
 import { createTandem } from '@tandem/sdk'
-import { startTandemNative, type Child } from './processes.ts'
+import { startTandemNative, type Child } from '../scripts/processes.ts'
 import { median, spread, table } from './stats.ts'
 
 const MODEL = 'grok-2-tiny'

@@ -1,13 +1,12 @@
 // Real parts for the gateway's tests and bench: native-servers on the tiny Grok-2, and the
 // gateway in workerd (through wrangler) or in this Node process. Everything on loopback, port 0.
-import { spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { startGateway } from '@tandem/edge/node'
 import { createJsonLogger } from '@tandem/edge'
 import { ensureTinyModel } from '@tandem/models/node'
 import { createLogger, startNativeServer, type NativeServer } from '@tandem/native-server'
+import { startTandemNative } from '../../scripts/processes.ts'
 
 export const MODEL = 'grok-2-tiny'
 export const WEB_ORIGIN = 'https://app.example'
@@ -108,41 +107,9 @@ export interface UpstreamProcess {
 /** A native-server in its own process (its CLI), so a test can kill it outright; `port` to bring one back where a killed one was. */
 export async function spawnUpstream({ port = 0 }: { port?: number } = {}): Promise<UpstreamProcess> {
   await ensureTinyModel()
-  const bin = fileURLToPath(new URL('../../native-server/bin/tandem-native.js', import.meta.url))
-  const child = spawn(process.execPath, [bin, '--port', String(port), '--threads', '1', '--gpu', 'cpu', '--context-size', '4096', '--parallel', '4'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
   const lines: string[] = []
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('native-server did not get ready in 60 s')), 60_000)
-    child.once('exit', (code) => reject(new Error(`native-server exited with ${code}`)))
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      lines.push(line)
-      try {
-        const entry = JSON.parse(line) as { msg?: string; url?: string }
-        if (entry.msg === 'ready' && entry.url) {
-          clearTimeout(timer)
-          resolve(entry.url)
-        }
-      } catch {
-        // not a log line
-      }
-    })
-  }).catch((error: unknown) => {
-    child.kill('SIGKILL')
-    throw error
-  })
-  return {
-    url,
-    pid: child.pid!,
-    lines,
-    kill: () => void child.kill('SIGKILL'),
-    async close() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
-      await exited
-    },
-  }
+  const native = await startTandemNative(['--context-size', '4096', '--parallel', '4'], { port, stderr: 'inherit', onLine: (line) => lines.push(line) })
+  return { url: native.url, pid: native.child.pid!, lines, kill: () => void native.kill(), close: native.kill }
 }
 
 /** Sums a Prometheus counter or gauge over all its label sets. */

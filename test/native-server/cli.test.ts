@@ -1,7 +1,8 @@
 // tandem-native as an operator runs it: flags checked at start, and a clean exit on SIGTERM.
 import { decodeChatStream, type ChatStreamPart } from '@tandem/protocol'
 import { afterEach, describe, expect, it } from 'vitest'
-import { readyUrl, SMALL, spawnNative, type NativeProcess } from './native-process.ts'
+import { tandemNativeUrl } from '../../scripts/processes.ts'
+import { SMALL, spawnNative, type NativeProcess } from './native-process.ts'
 
 const started: NativeProcess[] = []
 afterEach(async () => {
@@ -40,7 +41,7 @@ describe('tandem-native', () => {
   it('drains on SIGTERM: refuses new work, lets short streams finish, cuts long ones with an SSE error, exits 0', async () => {
     // A context long enough that the long stream outlasts the grace period by far.
     const native = start([...SMALL, '--context-size', '4096', '--port', '0', '--parallel', '2', '--shutdown-grace-ms', '800'])
-    const url = await readyUrl(native)
+    const url = await native.ready(tandemNativeUrl)
     const body = (maxTokens: number) =>
       JSON.stringify({ model: 'grok-2-tiny', messages: [{ role: 'user', content: 'Hi' }], max_tokens: maxTokens, temperature: 0, ignore_eos: true, stream: true })
     const post = (maxTokens: number) => fetch(`${url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body(maxTokens) })

@@ -3,7 +3,8 @@
 import { silentLogger, startNativeServer, type NativeServer, type UpstreamEngine } from '@tandem/native-server'
 import { decodeChatStream, errorEnvelopeSchema, type ChatCompletionChunk } from '@tandem/protocol'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { BIN, freePort, SMALL } from './native-process.ts'
+import { TANDEM_NATIVE } from '../../scripts/processes.ts'
+import { freePort, SMALL } from './native-process.ts'
 
 const messages = [{ role: 'user', content: 'Hello' }]
 
@@ -95,7 +96,7 @@ describe('upstream engine, supervising its engine process', () => {
       port: 0,
       engine: 'upstream',
       upstreamUrl: [`http://127.0.0.1:${port}`],
-      upstreamCommand: `exec "${process.execPath}" "${BIN}" ${SMALL.join(' ')} --port ${port}`,
+      upstreamCommand: `exec "${process.execPath}" "${TANDEM_NATIVE}" ${SMALL.join(' ')} --port ${port}`,
       upstreamReadyTimeoutMs: 60_000,
       logger: silentLogger,
     })

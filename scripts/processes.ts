@@ -1,0 +1,141 @@
+// Node child processes for tests and benchmarks: one is ready when a line of its output names its
+// URL, and tandem-native (native-server's CLI) is started the way they all run it.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { createInterface } from 'node:readline'
+import { fileURLToPath } from 'node:url'
+
+/** A path in the repository, from its root. */
+export const root = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url))
+
+/** native-server's CLI. */
+export const TANDEM_NATIVE = root('native-server/bin/tandem-native.js')
+
+export type LineListener = (line: string, stream: 'stdout' | 'stderr') => void
+
+export interface SpawnOptions {
+  /** Variables over this process's own. */
+  readonly env?: NodeJS.ProcessEnv
+  /** `inherit` passes its stderr through to ours; by default stderr is read line by line, like stdout. */
+  readonly stderr?: 'pipe' | 'inherit'
+  /** Called with each line of its output, from the first. */
+  readonly onLine?: LineListener
+}
+
+export interface NodeProcess {
+  readonly child: ChildProcess
+  /** Its exit code once it has exited and its output is read; null when a signal ended it. */
+  readonly exited: Promise<number | null>
+  /** The first URL `urlFrom` finds in a line it writes from now on; rejects if it exits first or is not ready in `timeoutMs`. */
+  ready(urlFrom: (line: string) => string | undefined, timeoutMs?: number): Promise<string>
+  /** SIGTERM, then SIGKILL after 5 s; resolves once it has exited. Safe to call again. */
+  stop(): Promise<void>
+  /** SIGKILL, as when a machine dies; resolves once it has exited. Safe to call again. */
+  kill(): Promise<void>
+}
+
+/** A process that said it is ready, at `url`. */
+export interface Child extends NodeProcess {
+  readonly url: string
+}
+
+export interface ChildOptions extends Omit<SpawnOptions, 'env'> {
+  /** 60 s unless told. */
+  readonly timeoutMs?: number
+}
+
+/** `node <args>` in the repository's root. */
+export function spawnNode(args: string[], { env = {}, stderr = 'pipe', onLine }: SpawnOptions = {}): NodeProcess {
+  const child = spawn(process.execPath, args, { cwd: root(''), env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', stderr] })
+  const listeners = new Set<LineListener>(onLine ? [onLine] : [])
+  const tail: string[] = []
+  for (const name of ['stdout', 'stderr'] as const) {
+    const stream = child[name]
+    if (!stream) continue
+    createInterface({ input: stream }).on('line', (line) => {
+      if (tail.push(line) > 20) tail.shift()
+      for (const listener of listeners) listener(line, name)
+    })
+  }
+  const exit = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)))
+  const running = () => child.exitCode === null && child.signalCode === null
+  const failure = (why: string) => new Error([`node ${args.join(' ')}: ${why}`, ...tail].join('\n'))
+  let stopping: Promise<void> | undefined
+
+  return {
+    child,
+    exited,
+    ready: (urlFrom, timeoutMs = 60_000) =>
+      new Promise((resolve, reject) => {
+        let waiting = true
+        const settle = () => {
+          waiting = false
+          clearTimeout(timer)
+          listeners.delete(watch)
+        }
+        const watch: LineListener = (line) => {
+          const url = urlFrom(line)
+          if (url === undefined) return
+          settle()
+          resolve(url)
+        }
+        const timer = setTimeout(() => {
+          settle()
+          reject(failure(`not ready in ${timeoutMs / 1000} s`))
+        }, timeoutMs)
+        listeners.add(watch)
+        void exited.then((code) => {
+          if (!waiting) return
+          settle()
+          reject(failure(`exited (${child.signalCode ?? code}) before it was ready`))
+        })
+      }),
+    stop: () =>
+      (stopping ??= running()
+        ? new Promise<void>((resolve) => {
+            const timer = setTimeout(() => child.kill('SIGKILL'), 5_000)
+            void exit.then(() => {
+              clearTimeout(timer)
+              resolve()
+            })
+            child.kill('SIGTERM')
+          })
+        : exit),
+    kill: () => {
+      if (running()) child.kill('SIGKILL')
+      return exit
+    },
+  }
+}
+
+/** `node <args>` with `env` over ours, once a line of its output yields its URL; killed if it does not. */
+export async function startChild(args: string[], env: Record<string, string>, urlFrom: (line: string) => string | undefined, options: ChildOptions = {}): Promise<Child> {
+  const node = spawnNode(args, { ...options, env })
+  try {
+    return { ...node, url: await node.ready(urlFrom, options.timeoutMs) }
+  } catch (error) {
+    await node.kill()
+    throw error
+  }
+}
+
+export interface TandemNativeOptions extends ChildOptions {
+  /** 0 (the default) for a free one; a given one to bring a server back where a stopped one was. */
+  readonly port?: number
+}
+
+/** The real tandem-native on one llama.cpp thread (CPU), with these flags besides, once it logs `ready`. */
+export function startTandemNative(args: string[], { port = 0, ...options }: TandemNativeOptions = {}): Promise<Child> {
+  return startChild([TANDEM_NATIVE, '--port', String(port), '--gpu', 'cpu', '--threads', '1', ...args], {}, tandemNativeUrl, options)
+}
+
+/** The URL in tandem-native's `ready` log line; undefined for any other line. */
+export function tandemNativeUrl(line: string): string | undefined {
+  if (!line.includes('"ready"')) return undefined
+  try {
+    const entry = JSON.parse(line) as { msg?: unknown; url?: unknown }
+    return entry.msg === 'ready' && typeof entry.url === 'string' ? entry.url : undefined
+  } catch {
+    return undefined
+  }
+}
