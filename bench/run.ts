@@ -16,7 +16,7 @@ const results = [
   await benchLocal({ repetitions: quick ? 3 : 5 }),
   await benchEdge(quick ? { repetitions: 3, tokens: 64, wideTokens: 32, samples: 100 } : { repetitions: 7, tokens: 128, wideTokens: 48, samples: 300 }),
   await benchSdk(quick ? { repetitions: 15, tokens: 128 } : { repetitions: 31, tokens: 256 }),
-  ...(await benchNative({ repetitions: quick ? 5 : 9 })),
+  ...(await benchNative({ repetitions: quick ? 7 : 15 })),
 ]
 
 for (const result of results) console.log(`\n## ${result.name}\n\n${result.markdown}\n`)

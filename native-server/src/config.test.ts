@@ -22,10 +22,10 @@ describe('loadConfig', () => {
     expect(config.threads).toBeGreaterThanOrEqual(1)
   })
 
-  it('joins a stream\'s tokens into a chunk per 10 ms unless told otherwise', () => {
-    expect(load([]).streamIntervalMs).toBe(10)
+  it('joins a stream\'s tokens into a chunk per 16 ms (a 60 Hz frame) unless told otherwise', () => {
+    expect(load([]).streamIntervalMs).toBe(16)
     expect(load(['--stream-interval-ms', '0']).streamIntervalMs).toBe(0)
-    expect(load([], { TANDEM_STREAM_INTERVAL_MS: '16' }).streamIntervalMs).toBe(16)
+    expect(load([], { TANDEM_STREAM_INTERVAL_MS: '5' }).streamIntervalMs).toBe(5)
     expect(failure(['--stream-interval-ms=-1'])).toBe('--stream-interval-ms (TANDEM_STREAM_INTERVAL_MS): expected at least 0 (got "-1")')
   })
 

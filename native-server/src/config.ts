@@ -82,7 +82,7 @@ export const serverConfigSchema = z
     upstreamUrl: list.pipe(z.array(url)).default([]),
     upstreamCommand: z.string().min(1).optional(),
     upstreamReadyTimeoutMs: whole(1).default(15 * 60_000),
-    streamIntervalMs: whole(0, 1000).default(10),
+    streamIntervalMs: whole(0, 1000).default(16),
     heartbeatMs: whole(0).default(15_000),
     shutdownGraceMs: whole(0).default(10_000),
     logLevel: z.enum(['debug', 'info', 'warn', 'error'], { error: 'expected debug, info, warn or error' }).default('info'),

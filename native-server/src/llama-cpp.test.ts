@@ -18,7 +18,7 @@ beforeAll(async () => {
     parallel: 2,
     queueDepth: 4,
     queueTimeoutMs: 0,
-    streamIntervalMs: 10,
+    streamIntervalMs: 16,
     gpu: false,
     gpuLayers: 'auto',
     logger: silentLogger,
