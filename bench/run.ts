@@ -14,7 +14,7 @@ const results = [
   await benchTinyModel({ repetitions: quick ? 3 : 7 }),
   await benchDecoder({ repetitions: quick ? 3 : 7 }),
   await benchLocal({ repetitions: quick ? 3 : 5 }),
-  await benchEdge(quick ? { repetitions: 3, tokens: 64, wideTokens: 32, samples: 100 } : { repetitions: 7, tokens: 128, wideTokens: 48, samples: 300 }),
+  await benchEdge(quick ? { repetitions: 5, tokens: 256, wideTokens: 64, samples: 100 } : { repetitions: 15, tokens: 512, wideTokens: 128, samples: 300 }),
   await benchSdk(quick ? { repetitions: 15, tokens: 128 } : { repetitions: 31, tokens: 256 }),
   ...(await benchNative({ repetitions: quick ? 7 : 15 })),
 ]
