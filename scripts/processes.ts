@@ -19,6 +19,8 @@ export interface SpawnOptions {
   readonly stderr?: 'pipe' | 'inherit'
   /** Called with each line of its output, from the first. */
   readonly onLine?: LineListener
+  /** In a process group of its own, so that stopping it reaches its children too (wrangler's workerd). */
+  readonly group?: boolean
 }
 
 export interface NodeProcess {
@@ -27,8 +29,8 @@ export interface NodeProcess {
   readonly exited: Promise<number | null>
   /** The first URL `urlFrom` finds in a line it writes from now on; rejects if it exits first or is not ready in `timeoutMs`. */
   ready(urlFrom: (line: string) => string | undefined, timeoutMs?: number): Promise<string>
-  /** SIGTERM, then SIGKILL after 5 s; resolves once it has exited. Safe to call again. */
-  stop(): Promise<void>
+  /** `signal`, then SIGKILL after `graceMs`; resolves once it has exited. Signals once: calling again waits for the same exit. */
+  stop(signal?: NodeJS.Signals, graceMs?: number): Promise<void>
   /** SIGKILL, as when a machine dies; resolves once it has exited. Safe to call again. */
   kill(): Promise<void>
 }
@@ -44,8 +46,8 @@ export interface ChildOptions extends Omit<SpawnOptions, 'env'> {
 }
 
 /** `node <args>` in the repository's root. */
-export function spawnNode(args: string[], { env = {}, stderr = 'pipe', onLine }: SpawnOptions = {}): NodeProcess {
-  const child = spawn(process.execPath, args, { cwd: root(''), env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', stderr] })
+export function spawnNode(args: string[], { env = {}, stderr = 'pipe', onLine, group = false }: SpawnOptions = {}): NodeProcess {
+  const child = spawn(process.execPath, args, { cwd: root(''), env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', stderr], detached: group })
   const listeners = new Set<LineListener>(onLine ? [onLine] : [])
   const tail: string[] = []
   for (const name of ['stdout', 'stderr'] as const) {
@@ -59,6 +61,14 @@ export function spawnNode(args: string[], { env = {}, stderr = 'pipe', onLine }:
   const exit = new Promise<void>((resolve) => child.once('exit', () => resolve()))
   const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)))
   const running = () => child.exitCode === null && child.signalCode === null
+  const send = (signal: NodeJS.Signals) => {
+    try {
+      if (group) process.kill(-child.pid!, signal)
+      else child.kill(signal)
+    } catch {
+      // already gone
+    }
+  }
   const failure = (why: string) => new Error([`node ${args.join(' ')}: ${why}`, ...tail].join('\n'))
   let stopping: Promise<void> | undefined
 
@@ -90,19 +100,19 @@ export function spawnNode(args: string[], { env = {}, stderr = 'pipe', onLine }:
           reject(failure(`exited (${child.signalCode ?? code}) before it was ready`))
         })
       }),
-    stop: () =>
-      (stopping ??= running()
-        ? new Promise<void>((resolve) => {
-            const timer = setTimeout(() => child.kill('SIGKILL'), 5_000)
-            void exit.then(() => {
-              clearTimeout(timer)
-              resolve()
-            })
-            child.kill('SIGTERM')
-          })
-        : exit),
+    stop: (signal = 'SIGTERM', graceMs = 5_000) =>
+      (stopping ??= (async () => {
+        if (running()) {
+          const timer = setTimeout(() => send('SIGKILL'), graceMs)
+          send(signal)
+          await exit
+          clearTimeout(timer)
+        }
+        // A group may outlive its leader (a grandchild that ignored the signal).
+        if (group) send('SIGKILL')
+      })()),
     kill: () => {
-      if (running()) child.kill('SIGKILL')
+      if (running() || group) send('SIGKILL')
       return exit
     },
   }

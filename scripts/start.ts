@@ -11,7 +11,7 @@ import { buildDemo, DEMO_DIST, DEMO_ROOT } from './build-demo.ts'
 import { startDemoServer } from './demo-server.ts'
 import type { IsolatedServer } from './static-server.ts'
 import { devKeys } from './start/dev-keys.ts'
-import { startPart, stopAll, type Part } from './start/processes.ts'
+import { spawnNode, tandemNativeUrl, type NodeProcess } from './processes.ts'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const HOST = '127.0.0.1'
@@ -19,13 +19,19 @@ const PORTS = { native: 8081, gateway: 8787, demo: 8080 }
 const MODEL = 'grok-2-tiny'
 const demoOrigins = [`http://${HOST}:${PORTS.demo}`, `http://localhost:${PORTS.demo}`]
 
+/** A part of the stack: a Node process in a group of its own, so stopping it reaches its children (wrangler's workerd). */
+interface Part {
+  readonly name: string
+  readonly process: NodeProcess
+}
+
 const parts: Part[] = []
 let demo: IsolatedServer | undefined
 let stopping: Promise<void> | undefined
 function stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   stopping ??= (async () => {
     console.log('stopping…')
-    await Promise.all([stopAll(parts, signal), demo?.close()])
+    await Promise.all([...parts.map((part) => part.process.stop(signal, 10_000)), demo?.close()])
     console.log('✓ stopped')
   })()
   return stopping
@@ -33,7 +39,7 @@ function stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
 // The first Ctrl-C stops everything cleanly; tsx may relay a signal twice, so later ones wait for the first.
 process.on('SIGINT', () => void stop('SIGINT'))
 process.on('SIGTERM', () => void stop('SIGTERM'))
-process.on('exit', () => parts.forEach((p) => p.child.pid && p.child.exitCode === null && tryKill(-p.child.pid)))
+process.on('exit', () => parts.forEach((part) => void part.process.kill()))
 
 try {
   const model = await ensureTinyModel({ onProgress: (p) => p.stage === 'building' && console.log('building the tiny Grok-2…') })
@@ -46,17 +52,12 @@ try {
     await buildDemo()
   }
 
-  const native = startPart({
-    name: 'native-server',
-    command: process.execPath,
-    args: ['native-server/bin/tandem-native.js', '--host', HOST, '--port', String(PORTS.native)],
-    onLine: (line) => {
-      const entry = parseJson(line)
-      if (entry?.level === 'error') console.error(`[native-server] ${line}`)
-      return entry?.msg === 'ready' ? String(entry.url) : undefined
-    },
+  const native = startPart('native-server', ['native-server/bin/tandem-native.js', '--host', HOST, '--port', String(PORTS.native)], {}, (line) => {
+    const entry = parseJson(line)
+    if (entry?.level === 'error') console.error(`[native-server] ${line}`)
   })
-  parts.push(native.part)
+  const nativeReady = native.process.ready(tandemNativeUrl, 120_000)
+  nativeReady.catch(() => {}) // awaited below, once the other parts are started
 
   const keys = devKeys(demoOrigins)
   const envFile = join(ROOT, '.wrangler', 'start.env')
@@ -68,19 +69,17 @@ try {
     EDGE_LOG_LEVEL: 'warn',
   }
   await writeFile(envFile, Object.entries(settings).map(([k, v]) => `${k}='${v}'\n`).join(''), { mode: 0o600 })
-  const gateway = startPart({
-    name: 'gateway',
-    command: process.execPath,
-    args: ['node_modules/wrangler/bin/wrangler.js', 'dev', '--ip', HOST, '--port', String(PORTS.gateway), '--env-file', envFile, '--inspector-port', '0', '--show-interactive-dev-session=false', '--log-level', 'warn'],
-    env: { WRANGLER_SEND_METRICS: 'false', CI: '1', NO_COLOR: '1' },
-  })
-  parts.push(gateway.part)
+  const gateway = startPart(
+    'gateway',
+    ['node_modules/wrangler/bin/wrangler.js', 'dev', '--ip', HOST, '--port', String(PORTS.gateway), '--env-file', envFile, '--inspector-port', '0', '--show-interactive-dev-session=false', '--log-level', 'warn'],
+    { WRANGLER_SEND_METRICS: 'false', CI: '1', NO_COLOR: '1' },
+  )
 
   if (hasDemo) demo = await startDemoServer({ root: DEMO_DIST, models: model.dir, settings: { gateway: `http://${HOST}:${PORTS.gateway}/v1`, model: MODEL, publishableKey: keys.publishable }, host: HOST, port: PORTS.demo })
-  const nativeURL = await native.ready
+  const nativeURL = await nativeReady
   console.log(`✓ native-server ${nativeURL}  serving ${MODEL}`)
   const gatewayURL = `http://${HOST}:${PORTS.gateway}`
-  await waitForHealth(`${gatewayURL}/healthz`, gateway.part)
+  await waitForHealth(`${gatewayURL}/healthz`, gateway)
   console.log(`✓ gateway       ${gatewayURL}  (workerd through wrangler dev) → native-server`)
   console.log('')
   if (demo) console.log(`✓ demo          ${demo.url}\n\n  open ${demo.url}`)
@@ -89,7 +88,7 @@ try {
   console.log(`    -d '{"model":"${MODEL}","messages":[{"role":"user","content":"Hi"}],"max_tokens":16,"stream":true}'`)
   console.log('  Ctrl-C stops everything')
   // Any part ending on its own ends the stack.
-  const first = await Promise.race(parts.map((p) => p.exited.then((code) => ({ name: p.name, code }))))
+  const first = await Promise.race(parts.map((part) => part.process.exited.then((code) => ({ name: part.name, code }))))
   if (!stopping) {
     console.error(`${first.name} exited with ${first.code}; stopping the rest`)
     process.exitCode = 1
@@ -113,7 +112,7 @@ function parseJson(line: string): Record<string, unknown> | undefined {
 async function waitForHealth(url: string, part: Part, timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline) {
-    if (part.child.exitCode !== null || stopping) throw new Error(`${part.name} stopped before it was ready`)
+    if (part.process.child.exitCode !== null || stopping) throw new Error(`${part.name} stopped before it was ready`)
     const ok = await fetch(url).then((r) => r.status < 500, () => false)
     if (ok) return
     await new Promise((resolve) => setTimeout(resolve, 250))
@@ -121,10 +120,17 @@ async function waitForHealth(url: string, part: Part, timeoutMs = 120_000): Prom
   throw new Error(`${part.name} was not ready in ${timeoutMs / 1000} s`)
 }
 
-function tryKill(pid: number): void {
-  try {
-    process.kill(pid, 'SIGKILL')
-  } catch {
-    // gone
-  }
+/** Starts `node <args>` as a part of the stack; its stderr's errors and warnings are shown, as `onLine` wishes for stdout. */
+function startPart(name: string, args: string[], env: Record<string, string>, onLine?: (line: string) => void): Part {
+  const node = spawnNode(args, {
+    env,
+    group: true,
+    onLine: (line, stream) => {
+      if (stream === 'stdout') onLine?.(line)
+      else if (/error|warn/i.test(line) && !/Request\.cf|cf object/i.test(line)) console.error(`[${name}] ${line}`)
+    },
+  })
+  const part = { name, process: node }
+  parts.push(part)
+  return part
 }
