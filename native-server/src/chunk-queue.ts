@@ -96,6 +96,7 @@ export class ChunkQueue implements AsyncIterable<ChatCompletionChunk> {
         return
       }
     } finally {
+      clearTimeout(this.timer)
       if (!done) this.onLeave()
     }
   }
