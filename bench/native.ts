@@ -4,7 +4,7 @@ import { getLlama, LlamaLogLevel, type Llama } from 'node-llama-cpp'
 import { parameterCount } from '@tandem/models'
 import { ensureTinyModel } from '@tandem/models/node'
 import type { ChatCompletionChunk } from '@tandem/protocol'
-import { startTandemNative } from '../scripts/processes.ts'
+import { startTandemNative, type Child } from '../scripts/processes.ts'
 import { median, spread, table } from './stats.ts'
 import { ensureWideModel, WIDE } from './wide-model.ts'
 
@@ -102,16 +102,28 @@ async function inProcessRunner(llama: Llama, modelPath: string) {
 export async function benchNative({ repetitions = 5, tokens = 512, wideTokens = 256, concurrentTokens = 48 } = {}) {
   const widePath = await ensureWideModel()
   const single = ['--context-size', String(CONTEXT), '--parallel', '1']
-  const [tinyServer, tinyEveryTokenServer, wideServer, concurrentServer] = await Promise.all([
-    startTandemNative(single),
-    startTandemNative([...single, '--stream-interval-ms', '0']),
-    startTandemNative([...single, '--model', `wide=${widePath}`]),
-    startTandemNative(['--context-size', String(CONTEXT), '--model', `wide=${widePath}`, '--parallel', '4']),
-  ])
-  const servers = [tinyServer, tinyEveryTokenServer, wideServer, concurrentServer]
+  // Started one at a time, so that a failed start leaves nothing running.
+  const servers: Child[] = []
+  const start = async (args: string[]) => servers.push(await startTandemNative(args))
   const llama = await getLlama({ gpu: false, maxThreads: THREADS, logLevel: LlamaLogLevel.error })
-  const tinyDirect = await inProcessRunner(llama, (await ensureTinyModel()).f16Path)
-  const wideDirect = await inProcessRunner(llama, widePath)
+  const direct: Array<Awaited<ReturnType<typeof inProcessRunner>>> = []
+  try {
+    await start(single)
+    await start([...single, '--stream-interval-ms', '0'])
+    await start([...single, '--model', `wide=${widePath}`])
+    await start(['--context-size', String(CONTEXT), '--model', `wide=${widePath}`, '--parallel', '4'])
+    direct.push(await inProcessRunner(llama, (await ensureTinyModel()).f16Path), await inProcessRunner(llama, widePath))
+  } catch (error) {
+    await stopAll()
+    throw error
+  }
+  const [tinyServer, tinyEveryTokenServer, wideServer, concurrentServer] = servers as [Child, Child, Child, Child]
+  const [tinyDirect, wideDirect] = direct as [(typeof direct)[number], (typeof direct)[number]]
+  async function stopAll() {
+    for (const runner of direct) await runner.dispose()
+    await llama.dispose()
+    await Promise.all(servers.map((server) => server.stop()))
+  }
   // Each model against node-llama-cpp in-process; the tiny one also with a chunk per token.
   const models = [
     { label: 'tiny Grok-2', name: 'grok-2-tiny', tokens, direct: tinyDirect, servers: [['native-server, HTTP SSE', tinyServer], ['native-server, HTTP SSE, a chunk per token', tinyEveryTokenServer]] as const },
@@ -147,10 +159,7 @@ export async function benchNative({ repetitions = 5, tokens = 512, wideTokens = 
       }
     }
   } finally {
-    await tinyDirect.dispose()
-    await wideDirect.dispose()
-    await llama.dispose()
-    await Promise.all(servers.map((server) => server.stop()))
+    await stopAll()
   }
 
   const stat = (values: number[], digits = 0) => `${median(values).toFixed(digits)} ±${spread(values).toFixed(digits)}`
