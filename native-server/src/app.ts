@@ -1,13 +1,10 @@
 import { Hono } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
 import { TandemError, type ModelList } from '@tandem/protocol'
 import { chatCompletions, type ChatCompletionsOptions } from './chat-completions.ts'
 import { errorResponse } from './error-response.ts'
 import { PROMETHEUS_CONTENT_TYPE } from './prometheus.ts'
 
-export interface AppOptions extends ChatCompletionsOptions {
-  maxBodyBytes: number
-}
+export type AppOptions = ChatCompletionsOptions
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/
 
@@ -41,17 +38,7 @@ export function createApp(options: AppOptions): Hono<{ Variables: { requestId: s
     return c.json(list)
   })
 
-  app.post(
-    '/v1/chat/completions',
-    bodyLimit({
-      maxSize: options.maxBodyBytes,
-      onError: () => {
-        metrics.requests.inc({ status: '413' })
-        return errorResponse(new TandemError('payload_too_large', `request body: larger than ${options.maxBodyBytes} bytes`))
-      },
-    }),
-    (c) => handleChat(c.req.raw, c.get('requestId')),
-  )
+  app.post('/v1/chat/completions', (c) => handleChat(c.req.raw, c.get('requestId')))
 
   app.notFound((c) => errorResponse(new TandemError('not_found', `no route ${c.req.method} ${new URL(c.req.url).pathname}`)))
 

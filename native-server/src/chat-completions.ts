@@ -2,6 +2,7 @@ import {
   effectiveMaxTokens,
   encodeChatStream,
   parseChatRequest,
+  readBodyText,
   TandemError,
   toTandemError,
   type ChatCompletionChunk,
@@ -20,6 +21,8 @@ export interface ChatCompletionsOptions {
   logger: Logger
   /** Requests may not ask for more; it is also the default when they name no limit. */
   maxTokens?: number | undefined
+  /** Larger request bodies get 413. */
+  maxBodyBytes: number
   heartbeatMs: number
   /** Log each request's messages. Off by default: prompts are the users' business. */
   logPrompts: boolean
@@ -58,7 +61,7 @@ export function chatCompletions(options: ChatCompletionsOptions) {
 
     let request: ChatRequest
     try {
-      request = await readRequest(raw, engine, options.maxTokens)
+      request = await readRequest(raw, engine, options)
     } catch (error) {
       return refuse(error)
     }
@@ -90,10 +93,11 @@ export function chatCompletions(options: ChatCompletionsOptions) {
 }
 
 /** The body read and checked, every problem a TandemError naming the field. */
-async function readRequest(raw: Request, engine: Engine, maxTokens: number | undefined): Promise<ChatRequest> {
+async function readRequest(raw: Request, engine: Engine, { maxTokens, maxBodyBytes }: Pick<ChatCompletionsOptions, 'maxTokens' | 'maxBodyBytes'>): Promise<ChatRequest> {
+  const text = await readBodyText(raw, maxBodyBytes)
   let json: unknown
   try {
-    json = JSON.parse(await raw.text())
+    json = JSON.parse(text)
   } catch (error) {
     const detail = error instanceof SyntaxError ? ` (${error.message})` : ''
     throw new TandemError('invalid_request', `request body: not valid JSON${detail}`)

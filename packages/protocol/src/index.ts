@@ -35,6 +35,7 @@ export {
 export type { TandemErrorCode } from './error-codes.ts'
 
 export { errorEnvelopeSchema, errorFromBody, errorFromJson, errorFromResponse, TandemError, toTandemError } from './errors.ts'
+export { readBodyText } from './read-body.ts'
 export { retryAfterMs, sleep } from './retry-after.ts'
 export type { ErrorEnvelope, TandemErrorEnvelope, TandemErrorOptions } from './errors.ts'
 

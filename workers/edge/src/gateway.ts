@@ -4,7 +4,6 @@ import { requestId } from 'hono/request-id'
 import { TandemError, toTandemError } from '@tandem/protocol'
 import type { GatewayConfig } from './config/index.ts'
 import { accessLog } from './http/access-log.ts'
-import { limitBody } from './http/body-limit.ts'
 import { errorResponse } from './http/error-response.ts'
 import type { GatewayEnv } from './http/gateway-env.ts'
 import { createJsonLogger, type Logger } from './http/json-logger.ts'
@@ -79,8 +78,8 @@ export function createGateway({ config, limiter, fetch = webFetch, log = createJ
   app.get('/healthz', healthz(parts))
   app.use('/v1/*', requirePrincipal(config))
   app.get('/v1/models', models(parts))
-  app.post('/v1/chat/completions', limitBody(config.maxBodyBytes), chatCompletions(parts))
-  app.post('/v1/tokens', limitBody(64 * 1024), tokens(parts))
+  app.post('/v1/chat/completions', chatCompletions(parts))
+  app.post('/v1/tokens', tokens(parts))
 
   app.notFound((c) => errorResponse(c, new TandemError('not_found', `no route for ${c.req.method} ${c.req.path}`)))
   app.onError(function toEnvelope(thrown, c) {

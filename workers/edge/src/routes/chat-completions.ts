@@ -32,7 +32,7 @@ export function chatCompletions({ config, limiter, pool, fetch, log }: GatewayPa
   return async function chatCompletions(c: Context<GatewayEnv>): Promise<Response> {
     const principal = c.get('principal')
     const fields = c.get('logFields')
-    const parsed = parseChatRequest(await readJson(c))
+    const parsed = parseChatRequest(await readJson(c, config.maxBodyBytes))
     if (!parsed.ok) throw parsed.error
     const request = parsed.value
     const stream = request.stream === true
