@@ -4,15 +4,20 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'vite'
 
-/** Bundles the harness page, the SDK and the worker (wllama's wasm emitted beside them) into a fresh folder. */
-export async function buildHarness(): Promise<string> {
-  const outDir = await mkdtemp(join(tmpdir(), 'tandem-harness-'))
+/** Bundles a test page (the `index.html` in `root`), the SDK and the worker (wllama's wasm emitted beside them) into a fresh folder. */
+export async function buildPage(root: string): Promise<string> {
+  const outDir = await mkdtemp(join(tmpdir(), 'tandem-page-'))
   await build({
-    root: fileURLToPath(new URL('.', import.meta.url)),
+    root,
     configFile: false,
     logLevel: 'error',
     build: { outDir, emptyOutDir: true, target: 'esnext', minify: false, reportCompressedSize: false, chunkSizeWarningLimit: 100_000 },
     worker: { format: 'es' },
   })
   return outDir
+}
+
+/** The harness page. */
+export function buildHarness(): Promise<string> {
+  return buildPage(fileURLToPath(new URL('.', import.meta.url)))
 }

@@ -1,5 +1,5 @@
 export { launchChromium, CHROMIUM } from './browser.ts'
-export { buildHarness } from './build.ts'
+export { buildHarness, buildPage } from './build.ts'
 export { startIsolatedServer } from '../static-server.ts'
 export type { IsolatedServer, ServedRequest } from '../static-server.ts'
 export type { ChatResult, ChatRun, Harness } from './page.ts'

@@ -3,14 +3,10 @@
 // go to test-results/chat-element/.
 import { mkdir, rm } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
-import { build } from 'vite'
-import { mkdtemp } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ensureTinyModel } from '@tandem/models/node'
-import { launchChromium, startIsolatedServer, type IsolatedServer } from '../../scripts/browser-harness/index.ts'
+import { buildPage, launchChromium, startIsolatedServer, type IsolatedServer } from '../../scripts/browser-harness/index.ts'
 import { closeAll, gatewayEnv, keys, metric, sha256, startUpstream, startWorkerdGateway, type Gateway, type Upstream } from '../edge/harness.ts'
 
 const SHOTS = fileURLToPath(new URL('../../test-results/chat-element/', import.meta.url))
@@ -24,14 +20,7 @@ let built: string | undefined
 
 beforeAll(async () => {
   const model = await ensureTinyModel()
-  built = await mkdtemp(join(tmpdir(), 'tandem-chat-element-'))
-  await build({
-    root: fileURLToPath(new URL('./page/', import.meta.url)),
-    configFile: false,
-    logLevel: 'error',
-    build: { outDir: built, emptyOutDir: true, target: 'esnext', minify: false, reportCompressedSize: false, chunkSizeWarningLimit: 100_000 },
-    worker: { format: 'es' },
-  })
+  built = await buildPage(fileURLToPath(new URL('./page/', import.meta.url)))
   site = await startIsolatedServer({ root: built, models: model.dir })
   upstream = await startUpstream()
   gateway = await startWorkerdGateway(
