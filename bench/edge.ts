@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs'
 import { decodeChatStream } from '@tandem/protocol'
 import { ensureTinyModel } from '@tandem/models/node'
 import { root, startChild, startTandemNative, type Child } from '../scripts/processes.ts'
-import { median, spread, table } from './stats.ts'
+import { median, pairedRatio, spread, table } from './stats.ts'
 import { ensureWideModel, WIDE_NAME } from './wide-model.ts'
 
 const MODEL = 'grok-2-tiny'
@@ -142,8 +142,7 @@ export async function benchEdge({ repetitions = 5, tokens = 512, wideTokens = 12
     const gatewayCpuAfter = cpuMs(node.child.pid)
     const nodeCpuPerRequest = gatewayCpuBefore === undefined || gatewayCpuAfter === undefined ? undefined : (gatewayCpuAfter - gatewayCpuBefore) / samples
     const direct = ways[0]!
-    // Each round streams every way back to back: the median of the rounds' ratios cancels the machine's slow drifts.
-    const ratio = (values: number[], base: number[]) => median(values.map((value, round) => value / base[round]!)).toFixed(3)
+    const ratio = (values: number[], base: number[]) => pairedRatio(values, base).toFixed(3)
     const rows = ways.map((w) => ({
       way: w.name,
       ...Object.fromEntries(

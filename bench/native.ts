@@ -5,7 +5,7 @@ import { parameterCount } from '@tandem/models'
 import { ensureTinyModel } from '@tandem/models/node'
 import type { ChatCompletionChunk } from '@tandem/protocol'
 import { startTandemNative, type Child } from '../scripts/processes.ts'
-import { median, spread, table } from './stats.ts'
+import { median, pairedRatio, spread, table } from './stats.ts'
 import { ensureWideModel, WIDE } from './wide-model.ts'
 
 const THREADS = 1
@@ -163,8 +163,6 @@ export async function benchNative({ repetitions = 5, tokens = 512, wideTokens = 
   }
 
   const stat = (values: number[], digits = 0) => `${median(values).toFixed(digits)} ±${spread(values).toFixed(digits)}`
-  // Each round runs every way back to back: the median of the rounds' ratios cancels the machine's slow drifts.
-  const pairedRatio = (values: number[], base: number[]) => median(values.map((value, round) => value / base[round]!))
   const tps = (list: Timing[]) => list.map((t) => t.tokensPerSecond)
   const ttft = (list: Timing[]) => list.map((t) => t.ttftMs)
   const versusRows = models.flatMap((model, i) => {

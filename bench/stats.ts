@@ -4,6 +4,14 @@ export function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
 }
 
+/**
+ * `values` against `base`, where round i of each ran back to back: the median of the rounds' ratios,
+ * which cancels the machine's slow drifts better than a ratio of medians.
+ */
+export function pairedRatio(values: number[], base: number[]): number {
+  return median(values.map((value, round) => value / base[round]!))
+}
+
 /** Half the interquartile range: robust to the odd slow run these shared machines produce. */
 export function spread(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b)
