@@ -12,6 +12,11 @@ export default tseslint.config(
     },
   },
   {
+    // Plain-JavaScript entry points that run on Node before TypeScript tooling can.
+    files: ['**/*.js'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+  },
+  {
     // Code that runs in browsers and at the edge: web-standard APIs only.
     files: ['packages/*/src/**/*.ts'],
     ignores: ['packages/*/src/node/**', '**/*.test.ts'],

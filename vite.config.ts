@@ -2,9 +2,14 @@ import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'workers/*/src/**/*.test.ts', 'native-server/src/**/*.test.ts', 'test/**/*.test.ts'],
     reporters: ['default', './test/summary-reporter.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    projects: [
+      // Beside each module; `vitest run --project unit` is CI's short pass on Node 22.
+      { extends: true, test: { name: 'unit', include: ['packages/*/src/**/*.test.ts', 'workers/*/src/**/*.test.ts', 'native-server/src/**/*.test.ts'] } },
+      // Across packages and processes: real servers, workerd, Chromium.
+      { extends: true, test: { name: 'cross', include: ['test/**/*.test.ts'] } },
+    ],
   },
 })

@@ -1,5 +1,5 @@
 // Resident memory of processes, read from /proc (Linux), and the processes a test started.
-import { readdirSync, readFileSync } from 'node:fs'
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs'
 
 export interface ProcessInfo {
   readonly pid: number
@@ -51,3 +51,33 @@ export function rssBytes(pid: number): number | undefined {
 }
 
 export const mib = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10
+
+/** The TCP ports `pid` listens on (IPv4), from its socket descriptors and /proc/net/tcp. */
+export function listeningPorts(pid: number): number[] {
+  let inodes: Set<string>
+  try {
+    inodes = new Set(
+      readdirSync(`/proc/${pid}/fd`).flatMap((fd) => {
+        const match = /^socket:\[(\d+)\]$/.exec(safeReadlink(`/proc/${pid}/fd/${fd}`))
+        return match ? [match[1]!] : []
+      }),
+    )
+  } catch {
+    return [] // gone
+  }
+  // Columns: sl local_address rem_address st … inode; state 0A is LISTEN.
+  return readFileSync('/proc/net/tcp', 'utf8')
+    .split('\n')
+    .slice(1)
+    .map((line) => line.trim().split(/\s+/))
+    .filter((columns) => columns[3] === '0A' && inodes.has(columns[9]!))
+    .map((columns) => Number.parseInt(columns[1]!.split(':')[1]!, 16))
+}
+
+function safeReadlink(path: string): string {
+  try {
+    return readlinkSync(path)
+  } catch {
+    return ''
+  }
+}

@@ -1,4 +1,4 @@
-// tsx packages/models/train/check-tokenizer.ts [outDir]: llama.cpp (node-llama-cpp 3.21.1) must tokenize every
+// tsx packages/models/train/check-tokenizer.ts [outDir]: llama.cpp (node-llama-cpp 3.22.1) must tokenize every
 // text in out/tok-check.json (corpus stretches and edge cases) to the ids the Python tokenizer gives.
 import { readFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'

@@ -25,6 +25,14 @@ const sequence = context.getSequence()
 const tokenBytes = tokenByteTable(model.fileInfo.metadata.tokenizer.ggml)!
 const eos = model.tokens.eos!
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true })
+function isValidUtf8(bytes: Uint8Array): boolean {
+  try {
+    strictUtf8.decode(bytes)
+    return true
+  } catch {
+    return false
+  }
+}
 
 function replyBytes(tokens: readonly Token[]): Uint8Array {
   return Uint8Array.from(tokens.flatMap((t) => [...tokenBytes[t]!]))
@@ -49,14 +57,9 @@ for (const [i, text] of prompts.entries()) {
     out.push(token)
     if (out.length === MAX_TOKENS) break
   }
-  let reply = ''
-  let validUtf8 = true
-  try {
-    reply = strictUtf8.decode(replyBytes(out))
-  } catch {
-    validUtf8 = false
-    reply = new TextDecoder().decode(replyBytes(out))
-  }
+  const bytes = replyBytes(out)
+  const validUtf8 = isValidUtf8(bytes)
+  const reply = new TextDecoder().decode(bytes)
   replies.push({ prompt: text, reply, tokens: out.length, ended, validUtf8 })
 }
 const seconds = (performance.now() - started) / 1000
@@ -68,7 +71,7 @@ const share = (f: (r: (typeof replies)[number]) => boolean) => Math.round((repli
 const tokens = replies.reduce((n, r) => n + r.tokens, 0)
 const quality = {
   model: 'packages/models/trained/grok-2-tiny.gguf',
-  runtime: 'node-llama-cpp 3.21.1, CPU, 1 thread',
+  runtime: 'node-llama-cpp 3.22.1, CPU, 1 thread',
   prompts: replies.length,
   temperature: TEMPERATURE,
   maxTokens: MAX_TOKENS,

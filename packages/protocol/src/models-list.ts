@@ -5,6 +5,8 @@ export const modelSchema = z.object({
   object: z.literal('model'),
   created: z.number().int(),
   owned_by: z.string(),
+  /** OpenAI's announced retirement date, passed on from an upstream that sends one. */
+  shutdown_date: z.string().nullish(),
 })
 
 /** `GET /v1/models`. */

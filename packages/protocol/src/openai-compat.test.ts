@@ -39,7 +39,11 @@ type SupportedRequest<P extends OpenAI.Chat.ChatCompletionCreateParams> = Omit<P
 type EmittedChunk = Omit<OpenAI.Chat.ChatCompletionChunk, 'choices'> & {
   choices: Array<
     Omit<OpenAI.Chat.ChatCompletionChunk.Choice, 'delta' | 'finish_reason'> & {
-      delta: Omit<OpenAI.Chat.ChatCompletionChunk.Choice.Delta, 'role'> & { role?: 'assistant' }
+      delta: Omit<OpenAI.Chat.ChatCompletionChunk.Choice.Delta, 'role' | 'tool_calls'> & {
+        role?: 'assistant'
+        // openai 7 types custom tool-call deltas too; Tandem serves function tools only.
+        tool_calls?: Array<Omit<OpenAI.Chat.ChatCompletionChunk.Choice.Delta.ToolCall, 'type' | 'custom'> & { type?: 'function' }>
+      }
       finish_reason: Exclude<OpenAI.Chat.ChatCompletionChunk.Choice['finish_reason'], 'function_call'>
     }
   >

@@ -1,5 +1,5 @@
 // The proof that the trained tiny Grok-2 runs in llama.cpp exactly as it was trained: for fixed chat prompts,
-// llama.cpp (node-llama-cpp 3.21.1, CPU, 1 thread) tokenizes them to the reference ids, its next-token
+// llama.cpp (node-llama-cpp 3.22.1, CPU, 1 thread) tokenizes them to the reference ids, its next-token
 // distribution matches the PyTorch reference (packages/models/train/model.py on the exported F16 weights),
 // and greedy decoding gives the reference's 64 tokens. Uses only the committed GGUF and parity.json.
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'

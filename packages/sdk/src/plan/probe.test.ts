@@ -7,8 +7,10 @@ describe('probeDevice', () => {
     expect(device.canStartWorker).toBe(false)
     expect(device.webgpu).toBeNull()
     expect(device.online).toBe(true)
-    // Node 20's V8 has neither JSPI nor 64-bit memories switched on.
-    expect(device.jspi).toBe(false)
-    expect(device.memory64).toBe(false)
+    // Node 24's V8 (13.6) ships JSPI and 64-bit memories; Node 22's (12.4) has neither.
+    const { versions } = (globalThis as unknown as { process: { versions: { node: string } } }).process
+    const v8Ships = Number(versions.node.split('.')[0]) >= 24
+    expect(device.jspi).toBe(v8Ships)
+    expect(device.memory64).toBe(v8Ships)
   })
 })
