@@ -15,8 +15,12 @@ export const keys = {
   secret: 'sk_edge_test_secret',
   limited: 'sk_edge_test_limited',
   frugal: 'sk_edge_test_frugal',
+  metered: 'sk_edge_test_metered',
   publishable: 'pk_edge_test_web',
 } as const
+
+/** The tokens per minute of the `metered` key, whose charges a test reads from x-ratelimit-remaining-tokens. */
+export const METERED_TPM = 1_000_000
 
 export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 
@@ -34,6 +38,7 @@ export function gatewayEnv(upstreams: readonly string[], overrides: Record<strin
       { id: 'server', sha256: sha256(keys.secret), limits: { rpm: 100_000, tpm: 1e9 }, token_limits: { rpm: 100_000, tpm: 1e9 } },
       { id: 'limited', sha256: sha256(keys.limited), limits: { rpm: 5, tpm: 1e9 } },
       { id: 'frugal', sha256: sha256(keys.frugal), limits: { rpm: 1000, tpm: 300 } },
+      { id: 'metered', sha256: sha256(keys.metered), limits: { rpm: 100_000, tpm: METERED_TPM } },
     ]),
     EDGE_PUBLISHABLE_KEYS: JSON.stringify([{ id: 'web', sha256: sha256(keys.publishable), origins: [WEB_ORIGIN], limits: { rpm: 100_000, tpm: 1e9 } }]),
     EDGE_TOKEN_SECRET: TOKEN_SECRET,

@@ -39,6 +39,9 @@ export { readBodyText } from './read-body.ts'
 export { retryAfterMs, sleep } from './retry-after.ts'
 export type { ErrorEnvelope, TandemErrorEnvelope, TandemErrorOptions } from './errors.ts'
 
+export { DeliveredTokens } from './delivered-tokens.ts'
+export type { CountedChunk } from './delivered-tokens.ts'
+
 export { formatPath } from './format-path.ts'
 export { parseChatRequest, parseWith } from './validate.ts'
 export type { ParseResult } from './validate.ts'
