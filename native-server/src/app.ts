@@ -1,10 +1,12 @@
 import { Hono } from 'hono'
 import { TandemError, type ModelList } from '@tandem/protocol'
+import { apiKeyAuth, type ApiKeyAuthOptions } from './api-key-auth.ts'
 import { chatCompletions, type ChatCompletionsOptions } from './chat-completions.ts'
 import { errorResponse } from './error-response.ts'
 import { PROMETHEUS_CONTENT_TYPE } from './prometheus.ts'
 
-export type AppOptions = ChatCompletionsOptions
+/** Without keys every route is open (loopback: the server refuses to listen beyond it without one). */
+export type AppOptions = ChatCompletionsOptions & Partial<ApiKeyAuthOptions>
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/
 
@@ -22,6 +24,8 @@ export function createApp(options: AppOptions): Hono<{ Variables: { requestId: s
     // While draining, no connection should be kept for another request.
     if (shutdown.draining) c.res.headers.set('connection', 'close')
   })
+
+  app.use(apiKeyAuth({ apiKey: options.apiKey ?? [], metricsAuth: options.metricsAuth ?? 'api-key' }))
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }))
 

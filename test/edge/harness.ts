@@ -19,6 +19,9 @@ export const keys = {
   publishable: 'pk_edge_test_web',
 } as const
 
+/** The key the fault stack's native-servers ask for (TANDEM_API_KEY), and its gateway sends (EDGE_UPSTREAM_KEY). */
+export const UPSTREAM_KEY = 'tandem-upstream-test-key-0123456789'
+
 /** The tokens per minute of the `metered` key, whose charges a test reads from x-ratelimit-remaining-tokens. */
 export const METERED_TPM = 1_000_000
 
@@ -110,16 +113,18 @@ export interface UpstreamProcess {
 }
 
 /** A native-server in its own process (its CLI), so a test can kill it outright; `port` to bring one back where a killed one was. */
-export async function spawnUpstream({ port = 0 }: { port?: number } = {}): Promise<UpstreamProcess> {
+export async function spawnUpstream({ port = 0, apiKey }: { port?: number; apiKey?: string } = {}): Promise<UpstreamProcess> {
   await ensureTinyModel()
   const lines: string[] = []
-  const native = await startTandemNative(['--context-size', '4096', '--parallel', '4'], { port, stderr: 'inherit', onLine: (line) => lines.push(line) })
+  const env: Record<string, string> = apiKey === undefined ? {} : { TANDEM_API_KEY: apiKey }
+  const native = await startTandemNative(['--context-size', '4096', '--parallel', '4'], { port, env, stderr: 'inherit', onLine: (line) => lines.push(line) })
   return { url: native.url, pid: native.child.pid!, lines, kill: () => void native.kill(), close: native.kill }
 }
 
 /** Sums a Prometheus counter or gauge over all its label sets. */
 export async function metric(upstream: { url: string }, name: string): Promise<number> {
-  const text = await (await fetch(`${upstream.url}/metrics`)).text()
+  // The key is ignored by a native-server that asks for none.
+  const text = await (await fetch(`${upstream.url}/metrics`, { headers: { authorization: `Bearer ${UPSTREAM_KEY}` } })).text()
   return text
     .split('\n')
     .filter((line) => line.startsWith(`${name} `) || line.startsWith(`${name}{`))

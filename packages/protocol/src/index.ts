@@ -39,6 +39,8 @@ export { readBodyText } from './read-body.ts'
 export { retryAfterMs, sleep } from './retry-after.ts'
 export type { ErrorEnvelope, TandemErrorEnvelope, TandemErrorOptions } from './errors.ts'
 
+export { bearerToken } from './bearer-token.ts'
+export { findByDigest, keyDigest, timingSafeEqual } from './key-digest.ts'
 export { DeliveredTokens } from './delivered-tokens.ts'
 export type { CountedChunk } from './delivered-tokens.ts'
 

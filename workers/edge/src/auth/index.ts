@@ -1,6 +1,6 @@
 export { authenticate } from './authenticate.ts'
 export type { Credentials } from './authenticate.ts'
-export { findByDigest, keyDigest, timingSafeEqual } from './key-digest.ts'
+export { findByDigest, keyDigest, timingSafeEqual } from '@tandem/protocol'
 export { mayUseModel } from './principal.ts'
 export type { Principal, PrincipalKind } from './principal.ts'
 export { MAX_TOKEN_SECONDS, mintToken, tokenRequestSchema, verifyToken } from './tokens.ts'
