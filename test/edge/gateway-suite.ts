@@ -271,6 +271,24 @@ export function gatewaySuite({ runtime, start, logs, abortTries = 1 }: SuiteOpti
       }
     })
 
+    it('counts the tokens a key minted against the key’s own limits, however many subjects it made', async () => {
+      const subjects = Array.from({ length: 12 }, (_, i) => `subject-${i}`)
+      const tokens: string[] = []
+      for (const subject of subjects) {
+        const minted = await post({ subject }, { key: keys.minter, path: '/v1/tokens' })
+        expect(minted.status).toBe(200)
+        tokens.push(((await minted.json()) as { token: string }).token)
+      }
+      // The key's 40 a minute: 12 went to minting; each subject's share (3) would allow 36 more.
+      const responses = await Promise.all(tokens.flatMap((token) => [1, 2, 3].map(() => post(chat({ max_tokens: 1 }), { key: token }))))
+      await Promise.all(responses.map((response) => response.arrayBuffer()))
+      const statuses = responses.map((response) => response.status)
+      const admitted = statuses.filter((status) => status === 200).length
+      console.log(`[${runtime}] key rpm 40, subject share 3: 12 mints, then ${statuses.length} requests from ${subjects.length} subjects: ${admitted} admitted, ${statuses.filter((s) => s === 429).length} refused`)
+      expect([admitted, statuses.filter((status) => status === 429).length]).toEqual([28, 8])
+      expect((await post(chat({ max_tokens: 1 }), { key: keys.minter })).status).toBe(429)
+    })
+
     it('answers CORS preflight for configured origins only, without touching an upstream', async () => {
       const before = await upstreamRequests()
       const preflight = (origin: string) =>

@@ -16,6 +16,7 @@ export const keys = {
   limited: 'sk_edge_test_limited',
   frugal: 'sk_edge_test_frugal',
   metered: 'sk_edge_test_metered',
+  minter: 'sk_edge_test_minter',
   publishable: 'pk_edge_test_web',
 } as const
 
@@ -42,6 +43,7 @@ export function gatewayEnv(upstreams: readonly string[], overrides: Record<strin
       { id: 'limited', sha256: sha256(keys.limited), limits: { rpm: 5, tpm: 1e9 } },
       { id: 'frugal', sha256: sha256(keys.frugal), limits: { rpm: 1000, tpm: 300 } },
       { id: 'metered', sha256: sha256(keys.metered), limits: { rpm: 100_000, tpm: METERED_TPM } },
+      { id: 'minter', sha256: sha256(keys.minter), limits: { rpm: 40, tpm: 1e9 }, token_limits: { rpm: 3, tpm: 1e9 } },
     ]),
     EDGE_PUBLISHABLE_KEYS: JSON.stringify([{ id: 'web', sha256: sha256(keys.publishable), origins: [WEB_ORIGIN], limits: { rpm: 100_000, tpm: 1e9 } }]),
     EDGE_TOKEN_SECRET: TOKEN_SECRET,

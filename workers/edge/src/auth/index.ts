@@ -1,7 +1,7 @@
 export { authenticate } from './authenticate.ts'
 export type { Credentials } from './authenticate.ts'
 export { findByDigest, keyDigest, timingSafeEqual } from '@tandem/protocol'
-export { mayUseModel } from './principal.ts'
+export { limitWindows, mayUseModel } from './principal.ts'
 export type { Principal, PrincipalKind } from './principal.ts'
 export { MAX_TOKEN_SECONDS, mintToken, tokenRequestSchema, verifyToken } from './tokens.ts'
 export type { MintedToken, TokenRequest } from './tokens.ts'

@@ -85,6 +85,7 @@ export async function verifyToken(token: string, config: Pick<GatewayConfig, 'se
     id: `${key.id}/${sub}`,
     limitKey: `token:${key.id}:${sub}`,
     limits: key.tokenLimits,
+    mintingKey: { limitKey: `key:${key.id}`, limits: key.limits },
     models: intersect(key.models, models),
     expiresAt: exp,
   }

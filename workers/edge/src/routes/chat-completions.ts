@@ -50,10 +50,9 @@ export function chatCompletions({ config, limiter, pool, fetch, log }: GatewayPa
     }
 
     const reserved = reservedTokens(request)
-    const { ticket } = await admit(c, limiter, principal, { requests: 1, tokens: reserved })
+    const admitted = await admit(c, limiter, principal, { requests: 1, tokens: reserved })
     function settle(actual: number): Promise<void> {
-      if (actual === reserved) return Promise.resolve()
-      return limiter.settle(principal.limitKey, ticket!, actual - reserved).catch((error: unknown) => {
+      return admitted.settle(actual - reserved).catch((error: unknown) => {
         log.warn('settling the rate limit failed', { request_id: c.get('requestId'), error: error instanceof Error ? error.name : 'unknown' })
       })
     }
