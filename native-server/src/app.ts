@@ -1,5 +1,5 @@
 import { Hono } from 'hono'
-import { TandemError, type ModelList } from '@tandem/protocol'
+import { redactPath, TandemError, type ModelList } from '@tandem/protocol'
 import { apiKeyAuth, type ApiKeyAuthOptions } from './api-key-auth.ts'
 import { chatCompletions, type ChatCompletionsOptions } from './chat-completions.ts'
 import { errorResponse } from './error-response.ts'
@@ -44,10 +44,10 @@ export function createApp(options: AppOptions): Hono<{ Variables: { requestId: s
 
   app.post('/v1/chat/completions', (c) => handleChat(c.req.raw, c.get('requestId')))
 
-  app.notFound((c) => errorResponse(new TandemError('not_found', `no route ${c.req.method} ${new URL(c.req.url).pathname}`)))
+  app.notFound((c) => errorResponse(new TandemError('not_found', `no route ${c.req.method} ${redactPath(new URL(c.req.url).pathname)}`)))
 
   app.onError((error, c) => {
-    logger.error('unhandled error', { error, path: new URL(c.req.url).pathname })
+    logger.error('unhandled error', { error, path: redactPath(new URL(c.req.url).pathname) })
     return errorResponse(error)
   })
 

@@ -128,6 +128,9 @@ describe('native-server over HTTP', () => {
     }
     const notFound = await fetch(`${server.url}/v2/anything`)
     expect([notFound.status, (await errorOf(notFound)).code]).toEqual([404, 'not_found'])
+    // A key pasted into a URL does not come back in the answer.
+    const pasted = await fetch(`${server.url}/v1/x/sk_live_0123456789abcdefghij`)
+    expect([pasted.status, (await errorOf(pasted)).message]).toEqual([404, 'no route GET /v1/x/[redacted]'])
   })
 
   it('keeps serving after 200 generated malformed requests', async () => {

@@ -92,6 +92,8 @@ describe('the gateway in workerd, in front of two native-servers', () => {
       ['an expired JWT', { key: await sign({ ...claims, iat: now - 120, exp: now - 60 }, TOKEN_SECRET, 'HS256') }, 401],
       ['a JWT with a wrong signature', { key: await sign(claims, 'not-the-gateway-secret-but-32-characters-long', 'HS256') }, 401],
       ['a minted JWT with its subject changed', { key: `${header}.${base64url({ ...claims, sub: 'someone-else' })}.${signature}` }, 401],
+      ['a minted JWT with = padding after its signature', { key: `${minted.token}=` }, 401],
+      ['a minted JWT with its header padded', { key: minted.token.replace('.', '==.') }, 401],
       ['a JWT signed with alg none', { key: `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url(claims)}.` }, 401],
       ['a JWT with alg none and a real signature', { key: `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url(claims)}.${signature}` }, 401],
       ['a JWT signed HS512 with the right secret', { key: await sign(claims, TOKEN_SECRET, 'HS512') }, 401],

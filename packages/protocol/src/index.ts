@@ -45,6 +45,7 @@ export { DeliveredTokens } from './delivered-tokens.ts'
 export type { CountedChunk } from './delivered-tokens.ts'
 
 export { formatPath } from './format-path.ts'
+export { redactPath } from './redact-path.ts'
 export { parseChatRequest, parseWith } from './validate.ts'
 export type { ParseResult } from './validate.ts'
 

@@ -235,6 +235,22 @@ describe('the gateway before any upstream', () => {
     expect(response.status).toBe(404)
     expect(await envelope(response)).toMatchObject({ code: 'not_found' })
   })
+
+  it('keeps a key pasted into a path out of the 404 and the logs', async () => {
+    const { request, lines } = await gateway()
+    const pasted = 'sk_live_0123456789abcdefghij'
+    for (const path of [`/v1/x/${pasted}`, `/${pasted}`, `/v1/models/${testKeys.secret}`]) {
+      const response = await request(path, { key: testKeys.secret })
+      expect(response.status).toBe(404)
+      expect((await envelope(response)).message).toMatch(/\[redacted\]$/)
+    }
+    expect((await request(`/v1/x/${pasted}`)).status).toBe(401)
+    expect(lines.filter((line) => line.includes('"path"')).length).toBeGreaterThanOrEqual(4)
+    for (const line of lines) {
+      expect(line).not.toContain(pasted)
+      expect(line).not.toContain(testKeys.secret)
+    }
+  })
 })
 
 describe('gatewayForEnv', () => {
