@@ -132,11 +132,13 @@ export async function startChild(args: string[], env: Record<string, string>, ur
 export interface TandemNativeOptions extends ChildOptions {
   /** 0 (the default) for a free one; a given one to bring a server back where a stopped one was. */
   readonly port?: number
+  /** Variables over ours (TANDEM_API_KEY: a key stays out of the process list). */
+  readonly env?: Record<string, string>
 }
 
 /** The real tandem-native on one llama.cpp thread (CPU), with these flags besides, once it logs `ready`. */
-export function startTandemNative(args: string[], { port = 0, ...options }: TandemNativeOptions = {}): Promise<Child> {
-  return startChild([TANDEM_NATIVE, '--port', String(port), '--gpu', 'cpu', '--threads', '1', ...args], {}, tandemNativeUrl, options)
+export function startTandemNative(args: string[], { port = 0, env = {}, ...options }: TandemNativeOptions = {}): Promise<Child> {
+  return startChild([TANDEM_NATIVE, '--port', String(port), '--gpu', 'cpu', '--threads', '1', ...args], env, tandemNativeUrl, options)
 }
 
 /** The URL in tandem-native's `ready` log line; undefined for any other line. */

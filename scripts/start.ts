@@ -52,14 +52,15 @@ try {
     await buildDemo()
   }
 
-  const native = startPart('native-server', ['native-server/bin/tandem-native.js', '--host', HOST, '--port', String(PORTS.native)], {}, (line) => {
+  const keys = devKeys(demoOrigins)
+  // native-server asks for a key of its own (in its environment, out of the process list), which only the gateway has.
+  const native = startPart('native-server', ['native-server/bin/tandem-native.js', '--host', HOST, '--port', String(PORTS.native)], { TANDEM_API_KEY: keys.upstream }, (line) => {
     const entry = parseJson(line)
     if (entry?.level === 'error') console.error(`[native-server] ${line}`)
   })
   const nativeReady = native.process.ready(tandemNativeUrl, 120_000)
   nativeReady.catch(() => {}) // awaited below, once the other parts are started
 
-  const keys = devKeys(demoOrigins)
   const envFile = join(ROOT, '.wrangler', 'start.env')
   await mkdir(dirname(envFile), { recursive: true })
   const settings: Record<string, string> = {
@@ -77,7 +78,7 @@ try {
 
   if (hasDemo) demo = await startDemoServer({ root: DEMO_DIST, models: model.dir, settings: { gateway: `http://${HOST}:${PORTS.gateway}/v1`, model: MODEL, publishableKey: keys.publishable }, host: HOST, port: PORTS.demo })
   const nativeURL = await nativeReady
-  console.log(`✓ native-server ${nativeURL}  serving ${MODEL}`)
+  console.log(`✓ native-server ${nativeURL}  serving ${MODEL}, to the gateway's key only`)
   const gatewayURL = `http://${HOST}:${PORTS.gateway}`
   await waitForHealth(`${gatewayURL}/healthz`, gateway)
   console.log(`✓ gateway       ${gatewayURL}  (workerd through wrangler dev) → native-server`)

@@ -1,10 +1,12 @@
 import { Hono } from 'hono'
-import { TandemError, type ModelList } from '@tandem/protocol'
+import { redactPath, TandemError, type ModelList } from '@tandem/protocol'
+import { apiKeyAuth, type ApiKeyAuthOptions } from './api-key-auth.ts'
 import { chatCompletions, type ChatCompletionsOptions } from './chat-completions.ts'
 import { errorResponse } from './error-response.ts'
 import { PROMETHEUS_CONTENT_TYPE } from './prometheus.ts'
 
-export type AppOptions = ChatCompletionsOptions
+/** Without keys every route is open (loopback: the server refuses to listen beyond it without one). */
+export type AppOptions = ChatCompletionsOptions & Partial<ApiKeyAuthOptions>
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/
 
@@ -23,6 +25,8 @@ export function createApp(options: AppOptions): Hono<{ Variables: { requestId: s
     if (shutdown.draining) c.res.headers.set('connection', 'close')
   })
 
+  app.use(apiKeyAuth({ apiKey: options.apiKey ?? [], metricsAuth: options.metricsAuth ?? 'api-key' }))
+
   app.get('/healthz', (c) => c.json({ status: 'ok' }))
 
   app.get('/readyz', (c) => {
@@ -40,10 +44,10 @@ export function createApp(options: AppOptions): Hono<{ Variables: { requestId: s
 
   app.post('/v1/chat/completions', (c) => handleChat(c.req.raw, c.get('requestId')))
 
-  app.notFound((c) => errorResponse(new TandemError('not_found', `no route ${c.req.method} ${new URL(c.req.url).pathname}`)))
+  app.notFound((c) => errorResponse(new TandemError('not_found', `no route ${c.req.method} ${redactPath(new URL(c.req.url).pathname)}`)))
 
   app.onError((error, c) => {
-    logger.error('unhandled error', { error, path: new URL(c.req.url).pathname })
+    logger.error('unhandled error', { error, path: redactPath(new URL(c.req.url).pathname) })
     return errorResponse(error)
   })
 

@@ -93,4 +93,19 @@ describe('ChunkQueue', () => {
     expect(texts).toEqual(['a', 'b', 'stop', 'usage'])
     expect(performance.now() - pushedAt).toBeLessThan(2_000)
   })
+
+  it('puts the running token count on every chunk when asked, so a joined chunk says how many tokens it holds', async () => {
+    const queue = new ChunkQueue(identity, () => {}, 0, { promptTokens: 7 })
+    queue.push('a', 1)
+    queue.push('bc', 3)
+    queue.finish('length', { prompt_tokens: 7, completion_tokens: 4, total_tokens: 11 })
+    const chunks = []
+    for await (const chunk of queue) chunks.push(chunk)
+    expect(chunks.map((chunk) => (chunk as { timings?: unknown }).timings)).toEqual([{ prompt_n: 7, predicted_n: 3 }, { prompt_n: 7, predicted_n: 4 }, undefined])
+
+    const plain = new ChunkQueue(identity, () => {})
+    plain.push('a', 1)
+    plain.finish('stop', usage)
+    for await (const chunk of plain) expect(chunk).not.toHaveProperty('timings')
+  })
 })

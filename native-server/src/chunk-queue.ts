@@ -1,5 +1,5 @@
 import type { ChatCompletionChunk, FinishReason, Usage } from '@tandem/protocol'
-import { chunkMaker } from './chunks.ts'
+import { chunkMaker, type Timings } from './chunks.ts'
 
 type Ending = { finishReason: FinishReason; usage: Usage } | { error: unknown }
 
@@ -20,19 +20,31 @@ export class ChunkQueue implements AsyncIterable<ChatCompletionChunk> {
   private wakeScheduled = false
   private timer: ReturnType<typeof setTimeout> | undefined
   private lastReadAt = -Infinity
+  private completionTokens = 0
 
-  /** `onLeave` runs when the reader stops before the end. */
+  /**
+   * `onLeave` runs when the reader stops before the end. With `timings` (the request asked for
+   * `timings_per_token`), each chunk carries the tokens generated up to its text, so whoever relays
+   * a stream that stops early knows what it delivered: a chunk here is many tokens.
+   */
   constructor(
     identity: Parameters<typeof chunkMaker>[0],
     private readonly onLeave: () => void,
     private readonly intervalMs = 0,
+    private readonly timings?: { promptTokens: number },
   ) {
     this.chunks = chunkMaker(identity)
   }
 
-  push(text: string): void {
+  /** `completionTokens`: generated so far, this text's tokens included. */
+  push(text: string, completionTokens = this.completionTokens): void {
     this.text += text
+    this.completionTokens = completionTokens
     this.schedule()
+  }
+
+  private timingsNow(completionTokens = this.completionTokens): Timings | undefined {
+    return this.timings && { prompt_n: this.timings.promptTokens, predicted_n: completionTokens }
   }
 
   finish(finishReason: FinishReason, usage: Usage): void {
@@ -85,13 +97,13 @@ export class ChunkQueue implements AsyncIterable<ChatCompletionChunk> {
           const text = this.text
           this.text = ''
           this.lastReadAt = performance.now()
-          yield this.chunks.text(text)
+          yield this.chunks.text(text, this.timingsNow())
           continue
         }
         const ending = this.ending!
         done = true
         if ('error' in ending) throw ending.error
-        yield this.chunks.finish(ending.finishReason)
+        yield this.chunks.finish(ending.finishReason, this.timingsNow(ending.usage.completion_tokens))
         yield this.chunks.usage(ending.usage)
         return
       }

@@ -1,5 +1,14 @@
 import type { ChatCompletionChunk, FinishReason, Usage } from '@tandem/protocol'
 
+/** llama.cpp server's running counts, on every chunk when a request asks (`timings_per_token`). */
+export interface Timings {
+  prompt_n: number
+  predicted_n: number
+}
+
+/** A chunk as this server sends it: OpenAI's, with llama.cpp's `timings` when asked for. */
+export type ServedChunk = ChatCompletionChunk & { timings?: Timings }
+
 /** The chunks of one completion, all with the same id, time and model. */
 export function chunkMaker({ id, created, model }: { id: string; created: number; model: string }) {
   const base = { id, object: 'chat.completion.chunk' as const, created, model }
@@ -10,12 +19,13 @@ export function chunkMaker({ id, created, model }: { id: string; created: number
     roleSent = true
     return first ? { role: 'assistant' as const, content } : { content }
   }
+  const timed = (timings: Timings | undefined) => (timings ? { timings } : {})
   return {
-    text(content: string): ChatCompletionChunk {
-      return { ...base, choices: [{ index: 0, delta: delta(content), finish_reason: null }] }
+    text(content: string, timings?: Timings): ServedChunk {
+      return { ...base, choices: [{ index: 0, delta: delta(content), finish_reason: null }], ...timed(timings) }
     },
-    finish(reason: FinishReason): ChatCompletionChunk {
-      return { ...base, choices: [{ index: 0, delta: roleSent ? {} : delta(''), finish_reason: reason }] }
+    finish(reason: FinishReason, timings?: Timings): ServedChunk {
+      return { ...base, choices: [{ index: 0, delta: roleSent ? {} : delta(''), finish_reason: reason }], ...timed(timings) }
     },
     usage(usage: Usage): ChatCompletionChunk {
       return { ...base, choices: [], usage }

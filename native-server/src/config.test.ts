@@ -73,6 +73,27 @@ describe('loadConfig', () => {
     )
   })
 
+  it('takes API keys from flags or TANDEM_API_KEY, and never repeats one back', () => {
+    expect(load(['--api-key', 'k1', '--api-key', 'k2']).apiKey).toEqual(['k1', 'k2'])
+    expect(load([], { TANDEM_API_KEY: 'k1, k2' })).toMatchObject({ apiKey: ['k1', 'k2'], metricsAuth: 'api-key', insecureNoAuth: false })
+    expect(load(['--metrics-auth', 'none']).metricsAuth).toBe('none')
+    expect(failure(['--metrics-auth', 'open'])).toBe('--metrics-auth (TANDEM_METRICS_AUTH): expected api-key or none (got "open")')
+    const message = failure([], { TANDEM_API_KEY: 'secret\u0001key' })
+    expect(message).toMatch(/^--api-key \(TANDEM_API_KEY\): expected printable ASCII/)
+    expect(message).not.toContain('secret')
+  })
+
+  it('refuses to listen beyond loopback without a key, naming the flag, unless told --insecure-no-auth', () => {
+    expect(failure(['--host', '0.0.0.0'])).toBe(
+      '--api-key (TANDEM_API_KEY): needed to listen on 0.0.0.0, which is not a loopback address (or --insecure-no-auth to serve anyone who reaches the port)',
+    )
+    expect(failure([], { TANDEM_HOST: '::' })).toMatch(/^--api-key \(TANDEM_API_KEY\): needed to listen on ::/)
+    expect(load(['--host', '0.0.0.0', '--api-key', 'k']).host).toBe('0.0.0.0')
+    expect(load(['--host', '0.0.0.0', '--insecure-no-auth']).insecureNoAuth).toBe(true)
+    expect(load(['--host', '::1']).apiKey).toEqual([])
+    expect(() => parseServerConfig({ host: '10.0.0.5' })).toThrow('apiKey: needed to listen on 10.0.0.5')
+  })
+
   it('answers --help with every flag and its variable', () => {
     expect(loadConfig(['--help'], {})).toEqual({ help: true })
     const help = helpText()

@@ -3,11 +3,15 @@ import { basename } from 'node:path'
 import { parseArgs } from 'node:util'
 import { z } from 'zod'
 import { TandemError } from '@tandem/protocol'
+import { isLoopback } from './loopback.ts'
 
 /** Every setting: its flag, its environment variable, and what it does. The one list help, parsing and messages read. */
 const SETTINGS = {
   host: { flag: 'host', help: 'address to listen on', arg: 'ADDR' },
   port: { flag: 'port', help: 'port to listen on; 0 picks a free one', arg: 'N' },
+  apiKey: { flag: 'api-key', help: 'a key clients must send as "Authorization: Bearer KEY", repeatable (the environment: comma-separated); every route but /healthz and /readyz asks for one. Needed to listen beyond loopback', arg: 'KEY', multiple: true },
+  metricsAuth: { flag: 'metrics-auth', help: 'api-key: /metrics asks for a key like the API (the default when keys are set); none: /metrics is open, for a scraper on a private network', arg: 'MODE' },
+  insecureNoAuth: { flag: 'insecure-no-auth', help: 'listen beyond loopback without --api-key: anyone who reaches the port can use the model', arg: undefined },
   engine: { flag: 'engine', help: 'llama-cpp (this process) or upstream (SGLang, vLLM, …)', arg: 'NAME' },
   model: { flag: 'model', help: 'NAME=SOURCE or SOURCE, repeatable: a GGUF path (llama-cpp; a split model: its first shard) or the upstream\'s model id (upstream). Default: the tiny Grok-2 as grok-2-tiny (llama-cpp), the upstream\'s own ids (upstream)', arg: 'SPEC', multiple: true },
   threads: { flag: 'threads', help: 'CPU threads for llama.cpp (default: all cores but one, which serves HTTP)', arg: 'N' },
@@ -61,6 +65,9 @@ export const serverConfigSchema = z
   .object({
     host: z.string().min(1).default('127.0.0.1'),
     port: whole(0, 65535).default(8081),
+    apiKey: list.pipe(z.array(z.string().regex(/^[\x21-\x7e]+$/, 'expected printable ASCII without spaces'))).default([]),
+    metricsAuth: z.enum(['api-key', 'none'], { error: 'expected api-key or none' }).default('api-key'),
+    insecureNoAuth: flagBoolean.default(false),
     engine: z.enum(['llama-cpp', 'upstream'], { error: 'expected llama-cpp or upstream' }).default('llama-cpp'),
     model: list.pipe(z.array(z.union([z.string().transform(modelSpec), z.object({ name: z.string().min(1), source: z.string().min(1) })]))).default([]),
     // llama.cpp's threads spin while they wait for each other: one more than the free cores costs far more than a core.
@@ -94,6 +101,9 @@ export const serverConfigSchema = z
     if (config.engine !== 'upstream' && config.upstreamUrl.length > 0) issue('upstreamUrl', 'only with --engine upstream')
     if (config.upstreamCommand !== undefined && config.upstreamUrl.length !== 1) issue('upstreamCommand', 'needs exactly one --upstream-url, where the command listens')
     if (config.upstreamCommand !== undefined && config.engine !== 'upstream') issue('upstreamCommand', 'only with --engine upstream')
+    if (config.apiKey.length === 0 && !config.insecureNoAuth && !isLoopback(config.host)) {
+      issue('apiKey', `needed to listen on ${config.host}, which is not a loopback address (or --insecure-no-auth to serve anyone who reaches the port)`)
+    }
     const names = config.model.map((m) => m.name)
     const twice = names.find((name, i) => names.indexOf(name) !== i)
     if (twice) issue('model', `"${twice}" is served twice; name each model (NAME=SOURCE)`)
@@ -145,7 +155,8 @@ function configError(issue: z.core.$ZodIssue, name: (key: Setting) => string, ra
   const key = issue.path[0] as Setting | undefined
   if (key === undefined || !(key in SETTINGS)) return new TandemError('invalid_request', issue.message)
   const given = raw?.[key]
-  const got = given === undefined || Array.isArray(given) ? '' : ` (got ${JSON.stringify(given)})`
+  // A key is never repeated back, not even a malformed one: stderr goes to logs.
+  const got = given === undefined || Array.isArray(given) || key === 'apiKey' ? '' : ` (got ${JSON.stringify(given)})`
   return new TandemError('invalid_request', `${name(key)}: ${issue.message}${got}`, { param: key })
 }
 

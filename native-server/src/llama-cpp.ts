@@ -154,7 +154,8 @@ export class LlamaCppEngine implements Engine {
 
     const stop = new AbortController()
     const runSignal = AbortSignal.any([signal, stop.signal])
-    const queue = new ChunkQueue({ id, created, model: request.model }, () => stop.abort(), this.options.streamIntervalMs)
+    const timings = request.stream === true && request.timings_per_token === true ? { promptTokens: prompt.length } : undefined
+    const queue = new ChunkQueue({ id, created, model: request.model }, () => stop.abort(), this.options.streamIntervalMs, timings)
     const tokenBias = new TokenBias(entry.model.tokenizer)
     for (const [token, logit] of sampling.logitBias) tokenBias.set(token as Token, { logit })
     const penalized = sampling.frequencyPenalty !== 0 || sampling.presencePenalty !== 0
@@ -182,7 +183,7 @@ export class LlamaCppEngine implements Engine {
       ignoreEndOfGeneration: request.ignore_eos === true,
       dropLeadingSpace: prefix === undefined,
       signal: runSignal,
-      onText: (text) => queue.push(text),
+      onText: (text, completionTokens) => queue.push(text, completionTokens),
     })
       .then((outcome) => {
         if ('aborted' in outcome) return queue.fail(abortReason(runSignal))

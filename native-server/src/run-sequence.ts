@@ -19,7 +19,8 @@ export interface RunSequenceOptions {
   /** Drop one leading space: after `Assistant:` the template's own space comes first. */
   dropLeadingSpace: boolean
   signal: AbortSignal
-  onText: (text: string) => void
+  /** `completionTokens`: generated so far, the ones behind this text included. */
+  onText: (text: string, completionTokens: number) => void
 }
 
 export type RunOutcome = { finishReason: 'stop' | 'length'; completionTokens: number } | { aborted: true; completionTokens: number }
@@ -44,7 +45,7 @@ export async function runSequence(options: RunSequenceOptions): Promise<RunOutco
     }
     const out = stops.push(text)
     const rest = last && !out.stopped ? stops.end() : ''
-    if (out.text + rest !== '') options.onText(out.text + rest)
+    if (out.text + rest !== '') options.onText(out.text + rest, completionTokens)
     return out.stopped
   }
 

@@ -95,6 +95,18 @@ describe('native-server over HTTP', () => {
     expect(whole.headers.get('x-request-id')).toBeTruthy()
   })
 
+  it('puts llama.cpp’s running timings on every chunk when asked: a chunk of joined tokens says how many', async () => {
+    const response = await post({ model: MODEL, messages, max_tokens: 300, temperature: 0, ignore_eos: true, stream: true, timings_per_token: true, stream_options: { include_usage: true } })
+    // The decoder strips fields OpenAI's chunks lack, so read the events as sent.
+    const events = (await response.text()).split('\n\n').filter((event) => event.startsWith('data: {')).map((event) => JSON.parse(event.slice(6)) as ChatCompletionChunk & { timings?: { prompt_n: number; predicted_n: number } })
+    const usage = events.at(-1)!.usage!
+    const counts = events.slice(0, -1).map((event) => event.timings?.predicted_n)
+    expect(counts.every((count, i) => count !== undefined && (i === 0 || count >= counts[i - 1]!))).toBe(true)
+    expect(counts.at(-1)).toBe(300)
+    expect(usage.completion_tokens).toBe(300)
+    expect(events.every((event) => event.usage !== undefined || event.timings?.prompt_n === usage.prompt_tokens)).toBe(true)
+  })
+
   it('reports each kind of bad request as an OpenAI error naming the field', async () => {
     const cases: Array<[unknown, number, string, string | null]> = [
       ['{"model": ', 400, 'invalid_request', null],
@@ -116,6 +128,9 @@ describe('native-server over HTTP', () => {
     }
     const notFound = await fetch(`${server.url}/v2/anything`)
     expect([notFound.status, (await errorOf(notFound)).code]).toEqual([404, 'not_found'])
+    // A key pasted into a URL does not come back in the answer.
+    const pasted = await fetch(`${server.url}/v1/x/sk_live_0123456789abcdefghij`)
+    expect([pasted.status, (await errorOf(pasted)).message]).toEqual([404, 'no route GET /v1/x/[redacted]'])
   })
 
   it('keeps serving after 200 generated malformed requests', async () => {

@@ -182,7 +182,7 @@ export class UpstreamEngine implements Engine {
  * The request as the upstream takes it: always streamed with usage (the server strips what the
  * client did not ask for), and a prefix also in the form vLLM and SGLang read.
  */
-function forwardedBody(request: ChatRequest, upstreamId: string) {
+function forwardedBody({ timings_per_token: _ours, ...request }: ChatRequest, upstreamId: string) {
   const prefix = assistantPrefix(request) !== undefined
   return {
     ...request,

@@ -10,6 +10,7 @@ import {
   closeAll,
   gatewayEnv,
   keys,
+  METERED_TPM,
   metric,
   MODEL,
   spawnUpstream,
@@ -44,6 +45,20 @@ async function partsOf(response: Response): Promise<ChatStreamPart[]> {
 
 function chunksOf(parts: readonly ChatStreamPart[]): ChatCompletionChunk[] {
   return parts.flatMap((part) => (part.type === 'chunk' ? [part.chunk] : []))
+}
+
+/** A seeded generator, so a failing run can be replayed. */
+function random(seed: number): () => number {
+  let state = seed >>> 0
+  return () => ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32)
+}
+
+/** The JSON of each complete `data:` event in `text`, and what is left of an unfinished one. */
+function dataEvents(text: string): { events: unknown[]; rest: string } {
+  const blocks = text.split('\n\n')
+  const rest = blocks.pop()!
+  const events = blocks.flatMap((block) => block.split('\n').filter((line) => line.startsWith('data: {')).map((line) => JSON.parse(line.slice(6)) as unknown))
+  return { events, rest }
 }
 
 async function envelope(response: Response) {
@@ -199,6 +214,79 @@ export function gatewaySuite({ runtime, start, logs, abortTries = 1 }: SuiteOpti
       const exact = await post(chat({ max_tokens: fits }), { key: keys.frugal })
       expect(exact.status).toBe(200)
       await exact.arrayBuffer()
+    })
+
+    it('charges a stream the client leaves for the tokens it delivered, not for its chunks', { timeout: 60_000 }, async () => {
+      // Refused for good (it needs more than a minute's allowance): it charges nothing and reports what is left.
+      const remaining = async () => {
+        const response = await post(chat({ max_tokens: METERED_TPM + 1 }), { key: keys.metered })
+        expect(response.status).toBe(429)
+        await response.arrayBuffer()
+        return Number(response.headers.get('x-ratelimit-remaining-tokens'))
+      }
+      const next = random(20261207)
+      const figures: Array<{ target: number; chunks: number; delivered: number; charged: number }> = []
+      for (let point = 0; point < 4; point++) {
+        const target = 20 + Math.floor(next() * 700)
+        for (let attempt = 1; ; attempt++) {
+          const before = await remaining()
+          const client = new AbortController()
+          const id = `charge-${point}-${attempt}-${Date.now()}`
+          const response = await post(chat({ stream: true, max_tokens: 1000 }), { key: keys.metered, signal: client.signal, headers: { 'x-request-id': id } })
+          expect(response.status).toBe(200)
+          // Read as the bytes come, and leave as soon as the target is passed: what was read is what was delivered.
+          const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader()
+          let buffered = ''
+          let chunks = 0
+          let delivered = 0
+          let prompt = 0
+          while (delivered < target) {
+            const read = await reader.read()
+            if (read.done) break
+            const { events, rest } = dataEvents(buffered + read.value)
+            buffered = rest
+            for (const event of events as Array<{ timings?: { prompt_n: number; predicted_n: number } }>) {
+              chunks++
+              delivered = event.timings?.predicted_n ?? delivered
+              prompt = event.timings?.prompt_n ?? prompt
+            }
+          }
+          client.abort()
+          // native-server logs how each generation ended: 'left' once the gateway passed the abort on.
+          const ended = () => [...local!.lines, ...remote!.lines].find((line) => line.includes(id) && line.includes('"outcome"'))
+          await expect.poll(ended, { timeout: 10_000 }).toBeDefined()
+          if ((JSON.parse(ended()!) as { outcome: string }).outcome !== 'left' && attempt < abortTries) continue
+          // Reserved at the start (the prompt's estimate and max_tokens), settled when the relay ends.
+          await expect.poll(async () => before - (await remaining()), { timeout: 10_000 }).toBeLessThan(1000)
+          figures.push({ target, chunks, delivered, charged: before - (await remaining()) - prompt })
+          break
+        }
+      }
+      console.log(`[${runtime}] aborted streams, charged completion tokens vs delivered: ${figures.map((f) => `${f.charged}/${f.delivered} (${f.chunks} chunks)`).join(', ')}`)
+      for (const { delivered, charged } of figures) {
+        expect(delivered).toBeGreaterThan(0)
+        // What the client read, and at most what was already on its way when it left.
+        expect(charged).toBeGreaterThanOrEqual(delivered)
+        expect(charged).toBeLessThanOrEqual(delivered + Math.max(64, delivered * 0.25))
+      }
+    })
+
+    it('counts the tokens a key minted against the key’s own limits, however many subjects it made', async () => {
+      const subjects = Array.from({ length: 12 }, (_, i) => `subject-${i}`)
+      const tokens: string[] = []
+      for (const subject of subjects) {
+        const minted = await post({ subject }, { key: keys.minter, path: '/v1/tokens' })
+        expect(minted.status).toBe(200)
+        tokens.push(((await minted.json()) as { token: string }).token)
+      }
+      // The key's 40 a minute: 12 went to minting; each subject's share (3) would allow 36 more.
+      const responses = await Promise.all(tokens.flatMap((token) => [1, 2, 3].map(() => post(chat({ max_tokens: 1 }), { key: token }))))
+      await Promise.all(responses.map((response) => response.arrayBuffer()))
+      const statuses = responses.map((response) => response.status)
+      const admitted = statuses.filter((status) => status === 200).length
+      console.log(`[${runtime}] key rpm 40, subject share 3: 12 mints, then ${statuses.length} requests from ${subjects.length} subjects: ${admitted} admitted, ${statuses.filter((s) => s === 429).length} refused`)
+      expect([admitted, statuses.filter((status) => status === 429).length]).toEqual([28, 8])
+      expect((await post(chat({ max_tokens: 1 }), { key: keys.minter })).status).toBe(429)
     })
 
     it('answers CORS preflight for configured origins only, without touching an upstream', async () => {

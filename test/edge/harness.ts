@@ -15,8 +15,16 @@ export const keys = {
   secret: 'sk_edge_test_secret',
   limited: 'sk_edge_test_limited',
   frugal: 'sk_edge_test_frugal',
+  metered: 'sk_edge_test_metered',
+  minter: 'sk_edge_test_minter',
   publishable: 'pk_edge_test_web',
 } as const
+
+/** The key the fault stack's native-servers ask for (TANDEM_API_KEY), and its gateway sends (EDGE_UPSTREAM_KEY). */
+export const UPSTREAM_KEY = 'tandem-upstream-test-key-0123456789'
+
+/** The tokens per minute of the `metered` key, whose charges a test reads from x-ratelimit-remaining-tokens. */
+export const METERED_TPM = 1_000_000
 
 export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 
@@ -34,6 +42,8 @@ export function gatewayEnv(upstreams: readonly string[], overrides: Record<strin
       { id: 'server', sha256: sha256(keys.secret), limits: { rpm: 100_000, tpm: 1e9 }, token_limits: { rpm: 100_000, tpm: 1e9 } },
       { id: 'limited', sha256: sha256(keys.limited), limits: { rpm: 5, tpm: 1e9 } },
       { id: 'frugal', sha256: sha256(keys.frugal), limits: { rpm: 1000, tpm: 300 } },
+      { id: 'metered', sha256: sha256(keys.metered), limits: { rpm: 100_000, tpm: METERED_TPM } },
+      { id: 'minter', sha256: sha256(keys.minter), limits: { rpm: 40, tpm: 1e9 }, token_limits: { rpm: 3, tpm: 1e9 } },
     ]),
     EDGE_PUBLISHABLE_KEYS: JSON.stringify([{ id: 'web', sha256: sha256(keys.publishable), origins: [WEB_ORIGIN], limits: { rpm: 100_000, tpm: 1e9 } }]),
     EDGE_TOKEN_SECRET: TOKEN_SECRET,
@@ -105,16 +115,18 @@ export interface UpstreamProcess {
 }
 
 /** A native-server in its own process (its CLI), so a test can kill it outright; `port` to bring one back where a killed one was. */
-export async function spawnUpstream({ port = 0 }: { port?: number } = {}): Promise<UpstreamProcess> {
+export async function spawnUpstream({ port = 0, apiKey }: { port?: number; apiKey?: string } = {}): Promise<UpstreamProcess> {
   await ensureTinyModel()
   const lines: string[] = []
-  const native = await startTandemNative(['--context-size', '4096', '--parallel', '4'], { port, stderr: 'inherit', onLine: (line) => lines.push(line) })
+  const env: Record<string, string> = apiKey === undefined ? {} : { TANDEM_API_KEY: apiKey }
+  const native = await startTandemNative(['--context-size', '4096', '--parallel', '4'], { port, env, stderr: 'inherit', onLine: (line) => lines.push(line) })
   return { url: native.url, pid: native.child.pid!, lines, kill: () => void native.kill(), close: native.kill }
 }
 
 /** Sums a Prometheus counter or gauge over all its label sets. */
 export async function metric(upstream: { url: string }, name: string): Promise<number> {
-  const text = await (await fetch(`${upstream.url}/metrics`)).text()
+  // The key is ignored by a native-server that asks for none.
+  const text = await (await fetch(`${upstream.url}/metrics`, { headers: { authorization: `Bearer ${UPSTREAM_KEY}` } })).text()
   return text
     .split('\n')
     .filter((line) => line.startsWith(`${name} `) || line.startsWith(`${name}{`))

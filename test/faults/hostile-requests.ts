@@ -32,6 +32,7 @@ export const BROKEN_FIELDS: Record<string, unknown[]> = {
   tool_choice: ['required', { type: 'function', function: { name: 'nope' } }],
   stream: ['yes', 1],
   stream_options: ['usage', { include_usage: 'yes' }],
+  timings_per_token: ['yes', 1, {}],
 }
 
 const notJson = fc.string({ unit: 'binary', maxLength: 200 }).filter((text) => {

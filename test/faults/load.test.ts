@@ -2,7 +2,7 @@
 // soon as its last one ends, in front of two native-servers. Every stream must arrive whole and
 // well-formed, byte for byte what its native-server sent, and no process may grow.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { keys, MODEL } from '../edge/harness.ts'
+import { keys, MODEL, UPSTREAM_KEY } from '../edge/harness.ts'
 import { descendants, listeningPorts, mib, rssBytes } from './process-memory.ts'
 import { readSse } from './raw-sse.ts'
 import { startStack, type Stack } from './stack.ts'
@@ -160,7 +160,7 @@ describe(`${CALLERS} callers streaming through the gateway for ${DURATION_MS / 1
     // The answers asked alone, straight from each native-server: both must agree.
     const references = new Map<Prompt, Checked>()
     for (const prompt of PROMPTS) {
-      const [a, b] = await Promise.all(upstreams.map((upstream) => streamed(upstream.url, prompt)))
+      const [a, b] = await Promise.all(upstreams.map((upstream) => streamed(upstream.url, prompt, { key: UPSTREAM_KEY })))
       expect(a!.problems).toEqual([])
       expect(b!.text).toBe(a!.text)
       expect(a!.text.length).toBeGreaterThan(0)

@@ -5,7 +5,7 @@
 import { errorEnvelopeSchema, type Usage } from '@tandem/protocol'
 import { createTandem, TandemError } from '@tandem/sdk'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { keys, metric, MODEL, spawnUpstream, type Gateway, type UpstreamProcess } from '../edge/harness.ts'
+import { keys, metric, MODEL, spawnUpstream, UPSTREAM_KEY, type Gateway, type UpstreamProcess } from '../edge/harness.ts'
 import { readSse, type RawSse } from './raw-sse.ts'
 import { startStack, type Stack } from './stack.ts'
 
@@ -186,7 +186,7 @@ describe('a native-server killed under load', () => {
     let servedAfterMs: number | undefined
     try {
       await victim.close()
-      const revived = await spawnUpstream({ port: Number(new URL(victim.url).port) })
+      const revived = await spawnUpstream({ port: Number(new URL(victim.url).port), apiKey: UPSTREAM_KEY })
       upstreams[1] = revived
       expect(revived.url).toBe(victim.url)
       const readyAt = performance.now()

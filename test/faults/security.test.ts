@@ -5,7 +5,7 @@ import { Buffer } from 'node:buffer'
 import { sign } from 'hono/jwt'
 import { errorEnvelopeSchema } from '@tandem/protocol'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { keys, MODEL, TOKEN_SECRET, WEB_ORIGIN } from '../edge/harness.ts'
+import { keys, MODEL, TOKEN_SECRET, UPSTREAM_KEY, WEB_ORIGIN } from '../edge/harness.ts'
 import { post, requestCounts, startStack, type PostOptions, type Stack } from './stack.ts'
 
 /** Served by the gateway too, so a token can be limited to it. */
@@ -92,6 +92,8 @@ describe('the gateway in workerd, in front of two native-servers', () => {
       ['an expired JWT', { key: await sign({ ...claims, iat: now - 120, exp: now - 60 }, TOKEN_SECRET, 'HS256') }, 401],
       ['a JWT with a wrong signature', { key: await sign(claims, 'not-the-gateway-secret-but-32-characters-long', 'HS256') }, 401],
       ['a minted JWT with its subject changed', { key: `${header}.${base64url({ ...claims, sub: 'someone-else' })}.${signature}` }, 401],
+      ['a minted JWT with = padding after its signature', { key: `${minted.token}=` }, 401],
+      ['a minted JWT with its header padded', { key: minted.token.replace('.', '==.') }, 401],
       ['a JWT signed with alg none', { key: `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url(claims)}.` }, 401],
       ['a JWT with alg none and a real signature', { key: `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url(claims)}.${signature}` }, 401],
       ['a JWT signed HS512 with the right secret', { key: await sign(claims, TOKEN_SECRET, 'HS512') }, 401],
@@ -116,6 +118,41 @@ describe('the gateway in workerd, in front of two native-servers', () => {
     expect(after).toEqual(before)
     // The same token works for the model it was minted for (its native-server answers 404: it serves only the tiny one).
     expect((await post(stack!.gateway, { ...chat, model: OTHER_MODEL }, { key: forOtherModel.token })).status).not.toBe(403)
+  })
+
+  it('native-server asks for its key on every route but /healthz and /readyz: reaching its port is not enough', async () => {
+    const { upstreams } = stack!
+    const body = JSON.stringify({ ...chat, stream: false })
+    const attempts: Array<[label: string, authorization: string | undefined]> = [
+      ['no key', undefined],
+      ['the gateway’s client key', `Bearer ${keys.secret}`],
+      ['the key with one more character', `Bearer ${UPSTREAM_KEY}x`],
+      ['the key cut short', `Bearer ${UPSTREAM_KEY.slice(0, -1)}`],
+      ['the key as Basic auth', `Basic ${Buffer.from(`:${UPSTREAM_KEY}`).toString('base64')}`],
+      ['the key without a scheme', UPSTREAM_KEY],
+    ]
+    const before = await requestCounts(upstreams)
+    const problems: string[] = []
+    for (const upstream of upstreams) {
+      for (const [label, authorization] of attempts) {
+        for (const [method, path] of [['POST', '/v1/chat/completions'], ['GET', '/v1/models'], ['GET', '/metrics'], ['GET', '/v1/nothing']] as const) {
+          const headers = { 'content-type': 'application/json', ...(authorization !== undefined && { authorization }) }
+          const response = await fetch(`${upstream.url}${path}`, { method, headers, ...(method === 'POST' && { body }) })
+          const text = await response.text()
+          const envelope = errorEnvelopeSchema.safeParse(JSON.parse(text))
+          if (response.status !== 401 || !envelope.success || envelope.data.error.type !== 'authentication_error') problems.push(`${label}, ${method} ${path}: ${response.status} ${text.slice(0, 80)}`)
+          if (text.includes(UPSTREAM_KEY.slice(0, 12))) problems.push(`${label}, ${method} ${path}: the key echoed back`)
+        }
+      }
+      for (const path of ['/healthz', '/readyz']) if ((await fetch(`${upstream.url}${path}`)).status !== 200) problems.push(`${path} asked for a key`)
+    }
+    expect(problems).toEqual([])
+    expect(await requestCounts(upstreams)).toEqual(before)
+    // With the key, as the gateway sends it (every other test here goes through it):
+    const keyed = await fetch(`${upstreams[0]!.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${UPSTREAM_KEY}` }, body })
+    expect(keyed.status).toBe(200)
+    await keyed.arrayBuffer()
+    console.log(`security: ${attempts.length} bad native-server keys × 4 routes × ${upstreams.length} servers: all 401, no generation`)
   })
 
   it('answers CORS for the configured origin only, and no native-server sees a preflight', async () => {

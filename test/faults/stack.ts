@@ -1,6 +1,6 @@
 // The whole stack for the fault tests: two native-servers on the tiny Grok-2, each in its own
 // process (so it can be killed and its memory read), behind the gateway in workerd through wrangler.
-import { closeAll, gatewayEnv, keys, metric, spawnUpstream, startWorkerdGateway, type Gateway, type UpstreamProcess } from '../edge/harness.ts'
+import { closeAll, gatewayEnv, keys, metric, spawnUpstream, startWorkerdGateway, UPSTREAM_KEY, type Gateway, type UpstreamProcess } from '../edge/harness.ts'
 import { startSseTap, type SseTap } from './sse-tap.ts'
 
 export interface Stack {
@@ -21,7 +21,8 @@ export interface StackOptions {
 
 /** Starts everything; on any failure closes what did start and throws. */
 export async function startStack({ env = {}, tap = false }: StackOptions = {}): Promise<Stack> {
-  const started = await Promise.allSettled([spawnUpstream(), spawnUpstream()])
+  // As deployed: each native-server asks for a key, and the gateway sends it.
+  const started = await Promise.allSettled([spawnUpstream({ apiKey: UPSTREAM_KEY }), spawnUpstream({ apiKey: UPSTREAM_KEY })])
   const upstreams = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []))
   const taps: SseTap[] = []
   let gateway: Gateway | undefined
@@ -30,7 +31,7 @@ export async function startStack({ env = {}, tap = false }: StackOptions = {}): 
     if (failed) throw failed.reason
     if (tap) for (const upstream of upstreams) taps.push(await startSseTap(upstream.url))
     const targets = tap ? taps : upstreams
-    gateway = await startWorkerdGateway(gatewayEnv(targets.map((target) => target.url), env))
+    gateway = await startWorkerdGateway(gatewayEnv(targets.map((target) => target.url), { EDGE_UPSTREAM_KEY: UPSTREAM_KEY, ...env }))
   } catch (error) {
     await closeAll(...taps, ...upstreams)
     throw error

@@ -31,6 +31,14 @@ describe('tandem-native', () => {
     expect(env.stderr()).toMatch(/--queue-depth \(TANDEM_QUEUE_DEPTH\): expected at least 0/)
   })
 
+  it('refuses to listen beyond loopback without a key, naming the flag, before loading anything', async () => {
+    const open = start([...SMALL, '--host', '0.0.0.0', '--port', '0'])
+    expect(await open.exited).toBe(2)
+    expect(open.stderr()).toBe(
+      'tandem-native: --api-key (TANDEM_API_KEY): needed to listen on 0.0.0.0, which is not a loopback address (or --insecure-no-auth to serve anyone who reaches the port)\n',
+    )
+  })
+
   it('prints its flags for --help', async () => {
     const help = start(['--help'])
     expect(await help.exited).toBe(0)

@@ -36,6 +36,8 @@ export const chatRequestSchema = z
     presence_penalty: penalty.nullish(),
     // vLLM's and SGLang's extension: generate past the end of the turn, to max_tokens.
     ignore_eos: z.boolean().nullish(),
+    // llama.cpp server's extension: every chunk of a stream carries `timings` with the running token counts.
+    timings_per_token: z.boolean().nullish(),
   })
   .superRefine((request, ctx) => {
     const last = request.messages.length - 1

@@ -39,7 +39,13 @@ export { readBodyText } from './read-body.ts'
 export { retryAfterMs, sleep } from './retry-after.ts'
 export type { ErrorEnvelope, TandemErrorEnvelope, TandemErrorOptions } from './errors.ts'
 
+export { bearerToken } from './bearer-token.ts'
+export { findByDigest, keyDigest, timingSafeEqual } from './key-digest.ts'
+export { DeliveredTokens } from './delivered-tokens.ts'
+export type { CountedChunk } from './delivered-tokens.ts'
+
 export { formatPath } from './format-path.ts'
+export { redactPath } from './redact-path.ts'
 export { parseChatRequest, parseWith } from './validate.ts'
 export type { ParseResult } from './validate.ts'
 

@@ -35,4 +35,17 @@ describe('readBodyText', () => {
     await expect(readBodyText(post(endless), 10)).rejects.toMatchObject({ code: 'payload_too_large' })
     expect(cancelled).toBe(true)
   })
+
+  it('reports a body that breaks off as the client’s abort (499), announced or not', async () => {
+    const broken = () =>
+      new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode('{"mess'))
+          controller.error(new TypeError('terminated'))
+        },
+      })
+    for (const request of [post(broken(), { 'content-length': '100' }), post(broken())]) {
+      await expect(readBodyText(request, 1000)).rejects.toMatchObject({ code: 'aborted', status: 499, message: 'request body: the client stopped sending it before the end' })
+    }
+  })
 })

@@ -7,7 +7,7 @@ import { createGateway } from './gateway.ts'
 import { gatewayForEnv } from './gateway-for-env.ts'
 import { createJsonLogger } from './http/json-logger.ts'
 import { MemoryRateLimiter } from './limits/index.ts'
-import { testConfig, testEnv, testKeys, WEB_ORIGIN } from './test-helpers.ts'
+import { hexDigest, testConfig, testEnv, testKeys, WEB_ORIGIN } from './test-helpers.ts'
 
 const background: Array<Promise<unknown>> = []
 const executionContext: ExecutionContext = { waitUntil: (promise) => void background.push(promise), passThroughOnException() {}, props: {} }
@@ -154,6 +154,42 @@ describe('the gateway before any upstream', () => {
     expect((await post(900)).status).toBe(503)
   })
 
+  it('counts every token request against its minting key’s limits as well as its subject’s share, across many subjects', async () => {
+    const minter = 'sk_test_minter'
+    const keys = JSON.stringify([{ id: 'minter', sha256: await hexDigest(minter), limits: { rpm: 60, tpm: 10_000 }, token_limits: { rpm: 4, tpm: 400 } }])
+    const { request } = await gateway({ EDGE_SECRET_KEYS: keys })
+    const subjects = Array.from({ length: 40 }, (_, i) => `user-${i}`)
+    const tokens: string[] = []
+    for (const subject of subjects) tokens.push(((await (await request('/v1/tokens', { method: 'POST', key: minter, json: { subject } })).json()) as { token: string }).token)
+    // 40 mints took 40 of the key's 60 requests a minute; 40 subjects × their share of 4 would be 160 more.
+    const responses = await Promise.all(tokens.flatMap((token) => Array.from({ length: 4 }, () => request('/v1/chat/completions', { method: 'POST', key: token, json: { ...chat, max_tokens: 1 } }))))
+    const admitted = responses.filter((response) => response.status !== 429)
+    const refused = responses.filter((response) => response.status === 429)
+    const perSubject = tokens.map((_, i) => responses.slice(i * 4, i * 4 + 4).filter((response) => response.status !== 429).length)
+    console.log(`key rpm 60, subject share rpm 4: 40 mints, then ${responses.length} requests from ${subjects.length} subjects: ${admitted.length} admitted (most by one subject: ${Math.max(...perSubject)}), ${refused.length} refused`)
+    expect(admitted.length).toBe(20)
+    expect(Math.max(...perSubject)).toBeLessThanOrEqual(4)
+    const refusal = await envelope(refused[0]!)
+    expect(refusal).toMatchObject({ code: 'rate_limited', message: expect.stringMatching(/60 requests per minute for all the tokens of this key/) })
+    expect(refused[0]!.headers.get('x-ratelimit-remaining-requests')).toBe('0')
+    // The key itself is spent too; a subject is held to its share even with the key's room to spare.
+    expect((await request('/v1/chat/completions', { method: 'POST', key: minter, json: chat })).status).toBe(429)
+    await Promise.all(background)
+  })
+
+  it('holds each subject of a key to its share, and refuses for the key only what the subject had room for', async () => {
+    const minter = 'sk_test_minter'
+    const keys = JSON.stringify([{ id: 'minter', sha256: await hexDigest(minter), limits: { rpm: 100, tpm: 1_000_000 }, token_limits: { rpm: 3, tpm: 1_000_000 } }])
+    const { request } = await gateway({ EDGE_SECRET_KEYS: keys })
+    const { token } = (await (await request('/v1/tokens', { method: 'POST', key: minter, json: { subject: 'one' } })).json()) as { token: string }
+    const responses = await Promise.all(Array.from({ length: 5 }, () => request('/v1/chat/completions', { method: 'POST', key: token, json: chat })))
+    const statuses = responses.map((response) => response.status)
+    expect(statuses.filter((status) => status === 429)).toHaveLength(2)
+    // The subject's refusals took nothing from the key: 1 mint + 3 admitted of its 100.
+    const direct = await request('/v1/chat/completions', { method: 'POST', key: minter, json: chat })
+    expect(direct.headers.get('x-ratelimit-remaining-requests')).toBe('95')
+  })
+
   it('mints tokens for secret keys only, and the token works for its subject', async () => {
     const { request } = await gateway()
     const mint = (key: string, json: unknown, origin?: string) => request('/v1/tokens', { method: 'POST', key, origin, json })
@@ -198,6 +234,22 @@ describe('the gateway before any upstream', () => {
     const response = await request('/v1/embeddings', { method: 'POST', key: testKeys.secret })
     expect(response.status).toBe(404)
     expect(await envelope(response)).toMatchObject({ code: 'not_found' })
+  })
+
+  it('keeps a key pasted into a path out of the 404 and the logs', async () => {
+    const { request, lines } = await gateway()
+    const pasted = 'sk_live_0123456789abcdefghij'
+    for (const path of [`/v1/x/${pasted}`, `/${pasted}`, `/v1/models/${testKeys.secret}`]) {
+      const response = await request(path, { key: testKeys.secret })
+      expect(response.status).toBe(404)
+      expect((await envelope(response)).message).toMatch(/\[redacted\]$/)
+    }
+    expect((await request(`/v1/x/${pasted}`)).status).toBe(401)
+    expect(lines.filter((line) => line.includes('"path"')).length).toBeGreaterThanOrEqual(4)
+    for (const line of lines) {
+      expect(line).not.toContain(pasted)
+      expect(line).not.toContain(testKeys.secret)
+    }
   })
 })
 

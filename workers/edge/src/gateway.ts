@@ -1,7 +1,7 @@
 import { Hono } from 'hono'
 import { cors } from 'hono/cors'
 import { requestId } from 'hono/request-id'
-import { TandemError, toTandemError } from '@tandem/protocol'
+import { redactPath, TandemError, toTandemError } from '@tandem/protocol'
 import type { GatewayConfig } from './config/index.ts'
 import { accessLog } from './http/access-log.ts'
 import { errorResponse } from './http/error-response.ts'
@@ -81,7 +81,7 @@ export function createGateway({ config, limiter, fetch = webFetch, log = createJ
   app.post('/v1/chat/completions', chatCompletions(parts))
   app.post('/v1/tokens', tokens(parts))
 
-  app.notFound((c) => errorResponse(c, new TandemError('not_found', `no route for ${c.req.method} ${c.req.path}`)))
+  app.notFound((c) => errorResponse(c, new TandemError('not_found', `no route for ${c.req.method} ${redactPath(c.req.path)}`)))
   app.onError(function toEnvelope(thrown, c) {
     const error = toTandemError(thrown)
     c.get('logFields').code = error.code

@@ -1,6 +1,6 @@
 import { parseChatRequest, type ChatCompletionChunk, type ChatRequest } from '@tandem/protocol'
 import { describe, expect, it } from 'vitest'
-import { continuationRequest, continueChunk } from './continuation.ts'
+import { continuationRequest, continueChunk, ProducedSoFar } from './continuation.ts'
 
 function request(input: object): ChatRequest {
   const parsed = parseChatRequest({ model: 'grok-2-tiny', ...input })
@@ -50,5 +50,25 @@ describe('continueChunk', () => {
 
   it('keeps the role when the first route sent nothing', () => {
     expect(continueChunk(chunk({ role: 'assistant' }), undefined, { text: '', tokens: 0 }, route).choices[0]!.delta).toEqual({ role: 'assistant' })
+  })
+})
+
+describe('ProducedSoFar', () => {
+  const text = (content: string, extra: Partial<ChatCompletionChunk> = {}): ChatCompletionChunk => ({
+    id: 'local-1', object: 'chat.completion.chunk', created: 1, model: 'grok-2-tiny', choices: [{ index: 0, delta: { content }, finish_reason: null }], ...extra,
+  })
+
+  it('counts tokens by the running usage a chunk carries, not by chunks, so the continuation’s budget and usage are right', () => {
+    const produced = new ProducedSoFar()
+    produced.add(text(' Once upon', { usage: { prompt_tokens: 4, completion_tokens: 6, total_tokens: 10 } }))
+    produced.add(text(' a time', { usage: { prompt_tokens: 4, completion_tokens: 11, total_tokens: 15 } }))
+    expect([produced.text, produced.tokens]).toEqual([' Once upon a time', 11])
+    expect(continuationRequest(request({ messages: [{ role: 'user', content: 'hi' }], max_tokens: 20 }), produced).max_tokens).toBe(9)
+  })
+
+  it('counts a chunk with text as one token where no count comes with it (a token per chunk)', () => {
+    const produced = new ProducedSoFar()
+    for (const piece of [' a', '', ' b']) produced.add(text(piece))
+    expect([produced.text, produced.tokens]).toEqual([' a b', 2])
   })
 })

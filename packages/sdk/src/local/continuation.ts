@@ -1,10 +1,25 @@
-import { contentText, effectiveMaxTokens, type ChatCompletionChunk, type ChatRequest, type TandemRoute } from '@tandem/protocol'
+import { contentText, DeliveredTokens, effectiveMaxTokens, type ChatCompletionChunk, type ChatRequest, type TandemRoute } from '@tandem/protocol'
 
 /** What the failed route had already streamed to the caller. */
 export interface Produced {
-  text: string
-  /** Content chunks; each engine chunk is one token. */
-  tokens: number
+  readonly text: string
+  /** Completion tokens, not chunks: a chunk may hold many. */
+  readonly tokens: number
+}
+
+/** A route's answer so far, chunk by chunk: its text, and its tokens counted by the one rule of `DeliveredTokens`. */
+export class ProducedSoFar implements Produced {
+  text = ''
+  readonly #delivered = new DeliveredTokens()
+
+  add(chunk: ChatCompletionChunk): void {
+    this.#delivered.see(chunk)
+    for (const choice of chunk.choices) if (choice.delta.content) this.text += choice.delta.content
+  }
+
+  get tokens(): number {
+    return this.#delivered.completionTokens
+  }
 }
 
 /**

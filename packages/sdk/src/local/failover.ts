@@ -1,6 +1,6 @@
 import type { ChatCompletionChunk, ChatRequest, ChatStreamPart, TandemError } from '@tandem/protocol'
 import type { Route, Transport } from '../transport.ts'
-import { continuationRequest, continueChunk, type Produced } from './continuation.ts'
+import { continuationRequest, continueChunk, ProducedSoFar } from './continuation.ts'
 
 export interface RouteChange {
   from: Route
@@ -34,7 +34,7 @@ const FINAL = new Set(['aborted', 'invalid_request'])
  * that say which route produced them. Not after a tool call began, whose state a prefix cannot carry.
  */
 export async function* withFailover(parts: AsyncIterable<ChatStreamPart>, { request, from, next, signal, available = () => true, onRouteChange }: FailoverOptions): AsyncGenerator<ChatStreamPart> {
-  const produced: Produced = { text: '', tokens: 0 }
+  const produced = new ProducedSoFar()
   let first: ChatCompletionChunk | undefined
   let unresumable = false
   let failure: TandemError | undefined
@@ -42,13 +42,8 @@ export async function* withFailover(parts: AsyncIterable<ChatStreamPart>, { requ
   for await (const part of parts) {
     if (part.type === 'chunk') {
       first ??= part.chunk
-      for (const choice of part.chunk.choices) {
-        if (choice.delta.content) {
-          produced.text += choice.delta.content
-          produced.tokens++
-        }
-        if (choice.delta.tool_calls?.length || choice.finish_reason) unresumable = true
-      }
+      produced.add(part.chunk)
+      for (const choice of part.chunk.choices) if (choice.delta.tool_calls?.length || choice.finish_reason) unresumable = true
       yield part
       continue
     }

@@ -70,6 +70,10 @@ describe('authenticate', () => {
     expect((await refusal(`Bearer ${noExpiry}`)).message).toBe('invalid token')
     const revoked = await sign({ sub: 'u', key: 'gone', iat: now, exp: now + 60 }, TOKEN_SECRET, 'HS256')
     expect((await refusal(`Bearer ${revoked}`)).message).toMatch(/revoked/)
+    const { token: minted } = await mintToken(server, { subject: 'u' }, config)
+    for (const padded of [`${minted}=`, `${minted}==`, minted.replace('.', '=.'), `${minted.slice(0, -1)}+`]) {
+      expect((await refusal(`Bearer ${padded}`)).message).toBe('invalid token')
+    }
     const none = `${btoa('{"alg":"none","typ":"JWT"}')}.${btoa(JSON.stringify({ sub: 'u', key: 'server', iat: now, exp: now + 60 }))}.`
     expect((await refusal(`Bearer ${none}`)).code).toBe('unauthorized')
     for (const error of [await refusal(`Bearer ${expired}`), await refusal(`Bearer ${forged}`)]) {

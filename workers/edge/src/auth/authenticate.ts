@@ -1,7 +1,6 @@
-import { TandemError } from '@tandem/protocol'
+import { bearerToken, findByDigest, keyDigest, TandemError } from '@tandem/protocol'
 import type { GatewayConfig } from '../config/index.ts'
 import type { CredentialCache } from './credential-cache.ts'
-import { findByDigest, keyDigest } from './key-digest.ts'
 import type { Principal } from './principal.ts'
 import { verifyToken } from './tokens.ts'
 
@@ -15,9 +14,9 @@ export interface Credentials {
 type AuthConfig = Pick<GatewayConfig, 'secretKeys' | 'publishableKeys' | 'tokenSecret'>
 
 function bearer(authorization: string | undefined): string {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')
-  if (!match) throw new TandemError('unauthorized', 'missing credential: send "Authorization: Bearer" with a key or a token')
-  return match[1]!
+  const credential = bearerToken(authorization)
+  if (credential === undefined) throw new TandemError('unauthorized', 'missing credential: send "Authorization: Bearer" with a key or a token')
+  return credential
 }
 
 async function identify(credential: string, config: AuthConfig): Promise<Principal> {

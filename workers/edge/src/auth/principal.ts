@@ -10,12 +10,19 @@ export interface Principal {
   /** The rate-limit bucket: per key, or per subject of a key's tokens. */
   readonly limitKey: string
   readonly limits: Limits
+  /** Only for `token`: the key that minted it, whose limits cap all its subjects together. */
+  readonly mintingKey?: { readonly limitKey: string; readonly limits: Limits }
   /** The models it may use; undefined for every configured model. */
   readonly models: readonly string[] | undefined
   /** The secret key itself, for minting tokens; only for `secret`. */
   readonly secretKey?: SecretKeyConfig
   /** Unix seconds; only for `token`. */
   readonly expiresAt?: number
+}
+
+/** Every window a request of this principal must fit: its own, then its minting key's. */
+export function limitWindows(principal: Principal): ReadonlyArray<{ readonly limitKey: string; readonly limits: Limits }> {
+  return principal.mintingKey === undefined ? [principal] : [principal, principal.mintingKey]
 }
 
 export function mayUseModel(principal: Principal, model: string): boolean {

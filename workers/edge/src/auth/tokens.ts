@@ -8,6 +8,9 @@ import type { Principal } from './principal.ts'
 export const MAX_TOKEN_SECONDS = 3600
 const DEFAULT_TOKEN_SECONDS = 900
 
+/** Three unpadded base64url parts. */
+const COMPACT_JWS = /^[\w-]+\.[\w-]+\.[\w-]+$/
+
 /** `POST /v1/tokens`. */
 export const tokenRequestSchema = z.object({
   subject: z.string().min(1).max(256),
@@ -66,6 +69,9 @@ function intersect(a: readonly string[] | undefined, b: readonly string[] | unde
 /** A token minted by `mintToken`, as the principal it stands for; 401 for anything else. */
 export async function verifyToken(token: string, config: Pick<GatewayConfig, 'secretKeys' | 'tokenSecret'>): Promise<Principal> {
   if (config.tokenSecret === undefined) throw new TandemError('unauthorized', 'invalid credential')
+  // One encoding only, the one we mint: unpadded base64url (RFC 7515). hono's decoder would also
+  // take `=` padding, and a token with two spellings is two tokens to every cache and log.
+  if (!COMPACT_JWS.test(token)) throw new TandemError('unauthorized', 'invalid token')
   let payload: unknown
   try {
     payload = await verify(token, config.tokenSecret, 'HS256')
@@ -85,6 +91,7 @@ export async function verifyToken(token: string, config: Pick<GatewayConfig, 'se
     id: `${key.id}/${sub}`,
     limitKey: `token:${key.id}:${sub}`,
     limits: key.tokenLimits,
+    mintingKey: { limitKey: `key:${key.id}`, limits: key.limits },
     models: intersect(key.models, models),
     expiresAt: exp,
   }

@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from 'hono'
+import { redactPath } from '@tandem/protocol'
 import type { GatewayEnv } from './gateway-env.ts'
 import type { Logger } from './json-logger.ts'
 
@@ -12,7 +13,7 @@ export function accessLog(log: Logger): MiddlewareHandler<GatewayEnv> {
     const line = {
       request_id: c.get('requestId'),
       method: c.req.method,
-      path: c.req.path,
+      path: redactPath(c.req.path),
       status,
       ms: Math.round((performance.now() - started) * 10) / 10,
       ...c.get('logFields'),

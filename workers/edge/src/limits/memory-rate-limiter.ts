@@ -21,6 +21,11 @@ export class MemoryRateLimiter implements RateLimiter {
     this.#window(key, now).settle(ticket, tokens, now)
   }
 
+  async release(key: string, ticket: number): Promise<void> {
+    const now = this.#now()
+    this.#window(key, now).release(ticket, now)
+  }
+
   #window(key: string, now: number): SlidingWindow {
     let window = this.#windows.get(key)
     if (window === undefined) {

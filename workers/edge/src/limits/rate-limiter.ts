@@ -9,4 +9,6 @@ export interface RateLimiter {
   take(key: string, cost: Cost, limits: Limits): Promise<RateDecision>
   /** Corrects an admitted request's reservation: `tokens` is actual minus reserved. */
   settle(key: string, ticket: number, tokens: number): Promise<void>
+  /** Takes an admitted request back whole: another of its windows refused it. */
+  release(key: string, ticket: number): Promise<void>
 }

@@ -58,6 +58,16 @@ describe('SlidingWindow', () => {
     expect(window.settle(12345, -10, 61_000)).toBeUndefined()
   })
 
+  it('releases an admitted request whole, as if it had never come', () => {
+    const window = new SlidingWindow()
+    const { decision } = window.take({ requests: 1, tokens: 500 }, limits, 0)
+    window.take(one, limits, 1)
+    expect(window.take(one, limits, 2).decision.allowed).toBe(false)
+    expect(window.release(decision.ticket!, 3)).toMatchObject({ requests: 0, tokens: 0 })
+    expect(window.take({ requests: 1, tokens: 500 }, limits, 4).decision).toMatchObject({ allowed: true, requests: { remaining: 1 }, tokens: { remaining: 0 } })
+    expect(window.release(999, 5)).toBeUndefined()
+  })
+
   it('restores a persisted log and continues its tickets', () => {
     const window = new SlidingWindow([{ id: 7, at: 0, requests: 3, tokens: 10 }])
     expect(window.take(one, limits, 1).decision.allowed).toBe(false)

@@ -13,7 +13,7 @@ export interface WindowEntry {
   /** Increasing within a window: the ticket that settles it. */
   readonly id: number
   readonly at: number
-  readonly requests: number
+  requests: number
   tokens: number
 }
 
@@ -93,6 +93,21 @@ export class SlidingWindow {
     if (tokens === 0) return undefined
     const entry = { id: this.#nextId++, at: now, requests: 0, tokens }
     this.#append(entry)
+    return entry
+  }
+
+  /**
+   * Takes back an admitted request whose other window refused it (a token's minting key): its
+   * request and tokens leave the log at once, as if it had never been admitted.
+   */
+  release(ticket: number, now: number): WindowEntry | undefined {
+    this.expire(now)
+    const entry = this.#find(ticket)
+    if (entry === undefined) return undefined
+    this.#requests -= entry.requests
+    this.#tokens -= entry.tokens
+    entry.requests = 0
+    entry.tokens = 0
     return entry
   }
 

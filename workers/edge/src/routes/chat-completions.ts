@@ -18,10 +18,14 @@ function usageOf(text: string): Usage | undefined {
   }
 }
 
-/** What goes upstream: the validated request (unknown fields stripped), asking for usage on streams so tokens can be counted. */
+/**
+ * What goes upstream: the validated request (unknown fields stripped), asking on streams for usage
+ * and for running token counts on every chunk (llama.cpp's `timings_per_token`), so a stream the
+ * client leaves is charged what it delivered.
+ */
 function upstreamBody(request: ChatRequest): string {
   if (request.stream !== true) return JSON.stringify(request)
-  return JSON.stringify({ ...request, stream_options: { ...request.stream_options, include_usage: true } })
+  return JSON.stringify({ ...request, stream_options: { ...request.stream_options, include_usage: true }, timings_per_token: true })
 }
 
 /**
@@ -46,10 +50,9 @@ export function chatCompletions({ config, limiter, pool, fetch, log }: GatewayPa
     }
 
     const reserved = reservedTokens(request)
-    const { ticket } = await admit(c, limiter, principal, { requests: 1, tokens: reserved })
+    const admitted = await admit(c, limiter, principal, { requests: 1, tokens: reserved })
     function settle(actual: number): Promise<void> {
-      if (actual === reserved) return Promise.resolve()
-      return limiter.settle(principal.limitKey, ticket!, actual - reserved).catch((error: unknown) => {
+      return admitted.settle(actual - reserved).catch((error: unknown) => {
         log.warn('settling the rate limit failed', { request_id: c.get('requestId'), error: error instanceof Error ? error.name : 'unknown' })
       })
     }
@@ -97,7 +100,7 @@ export function chatCompletions({ config, limiter, pool, fetch, log }: GatewayPa
       onEnd: ended,
     })
     c.executionCtx.waitUntil(
-      end.then(async function streamEnded({ outcome, usage, chunks, error }) {
+      end.then(async function streamEnded({ outcome, usage, chunks, completionTokens, promptTokens, error }) {
         result.finish()
         log.info('stream end', {
           request_id: requestId,
@@ -106,10 +109,11 @@ export function chatCompletions({ config, limiter, pool, fetch, log }: GatewayPa
           code: error?.code,
           chunks,
           prompt_tokens: usage?.prompt_tokens,
-          completion_tokens: usage?.completion_tokens,
+          completion_tokens: usage?.completion_tokens ?? completionTokens,
           ms: Date.now() - started,
         })
-        await settle(usage?.total_tokens ?? estimatePromptTokens(request) + chunks)
+        // Finished or not, the same rule: the prompt and the completion tokens relayed.
+        await settle((promptTokens ?? estimatePromptTokens(request)) + completionTokens)
       }),
     )
     return c.body(body, 200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' })

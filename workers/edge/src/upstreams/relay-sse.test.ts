@@ -123,4 +123,19 @@ describe('relaySse', () => {
     expect(source.aborted()).toBe('client left')
     expect(ended()?.outcome).toBe('cancelled')
   })
+
+  it('counts the tokens a cancelled stream delivered by their running counts, not by its chunks', async () => {
+    const timed = (content: string, predicted: number) => chunk(content, { timings: { prompt_n: 9, predicted_n: predicted } })
+    const { stream, ended } = await relay([timed('Once upon a time', 17), timed(' there lived', 40)], { then: 'hang' })
+    const reader = stream.getReader()
+    await reader.read()
+    await reader.read()
+    await reader.cancel('client left')
+    expect(ended()).toMatchObject({ outcome: 'cancelled', chunks: 2, completionTokens: 40, promptTokens: 9 })
+
+    // Without counts (a server that sends a token per chunk), each chunk with text is one.
+    const plain = await relay([chunk('a'), chunk('b'), chunk('')], { then: 'fail' })
+    await text(plain.stream)
+    expect(plain.ended()).toMatchObject({ completionTokens: 2, promptTokens: undefined })
+  })
 })

@@ -1,4 +1,4 @@
-import { encodeChatPart, TandemError, usageSchema, type Usage } from '@tandem/protocol'
+import { DeliveredTokens, encodeChatPart, TandemError, usageSchema, type CountedChunk, type Usage } from '@tandem/protocol'
 import { SseEventCutter } from './sse-event-cutter.ts'
 
 export type RelayOutcome =
@@ -17,6 +17,10 @@ export interface RelayEnd {
   readonly usage: Usage | undefined
   /** Chunk events seen, not counting a usage-only one. */
   readonly chunks: number
+  /** Completion tokens relayed, by the one rule of `DeliveredTokens`: what a stream that ended early is charged. */
+  readonly completionTokens: number
+  /** The prompt's tokens, when a chunk said. */
+  readonly promptTokens: number | undefined
   readonly error: TandemError | undefined
 }
 
@@ -49,8 +53,8 @@ function concat(parts: readonly Uint8Array[]): Uint8Array {
 
 type EventKind = 'chunk' | 'usage-only' | 'done' | 'error' | 'other'
 
-/** Looks at one complete event just enough to follow the stream; the bytes go on untouched. */
-function inspect(event: Uint8Array): { kind: EventKind; usage?: Usage } {
+/** Looks at one complete event just enough to follow the stream and count its tokens; the bytes go on untouched. */
+function inspect(event: Uint8Array): { kind: EventKind; usage?: Usage; counted?: CountedChunk } {
   const text = decoder.decode(event)
   let data: string | undefined
   let name = 'message'
@@ -65,12 +69,16 @@ function inspect(event: Uint8Array): { kind: EventKind; usage?: Usage } {
   if (name === 'error') return { kind: 'error' }
   if (data === undefined || name !== 'message') return { kind: 'other' }
   if (data === '[DONE]') return { kind: 'done' }
-  if (!/"usage"\s*:\s*\{/.test(data)) return { kind: 'chunk' }
   try {
-    const json = JSON.parse(data) as { usage?: unknown; choices?: unknown }
-    const usage = usageSchema.safeParse(json.usage)
-    const usageOnly = Array.isArray(json.choices) && json.choices.length === 0
-    return { kind: usageOnly ? 'usage-only' : 'chunk', ...(usage.success && { usage: usage.data }) }
+    const json = JSON.parse(data) as unknown
+    if (typeof json !== 'object' || json === null) return { kind: 'chunk' }
+    const { usage: given, choices } = json as { usage?: unknown; choices?: unknown }
+    const usage = given === undefined ? undefined : usageSchema.safeParse(given)
+    const usageOnly = Array.isArray(choices) && choices.length === 0 && typeof given === 'object' && given !== null
+    // An upstream's JSON, not yet trusted: DeliveredTokens gets objects where it reads fields.
+    const objects = Array.isArray(choices) ? choices.filter((choice: unknown) => typeof choice === 'object' && choice !== null) : undefined
+    const counted = { ...json, choices: objects } as CountedChunk
+    return { kind: usageOnly ? 'usage-only' : 'chunk', counted, ...(usage?.success === true && { usage: usage.data }) }
   } catch {
     return { kind: 'chunk' }
   }
@@ -90,6 +98,7 @@ export function relaySse({ reader, first, keepUsageChunk, idleTimeoutMs, abort, 
   let terminal: 'done' | 'error' | undefined
   let usage: Usage | undefined
   let chunks = 0
+  const delivered = new DeliveredTokens()
   let ended = false
   let lastByteAt = Date.now()
   let timedOut = false
@@ -108,7 +117,7 @@ export function relaySse({ reader, first, keepUsageChunk, idleTimeoutMs, abort, 
     if (ended) return
     ended = true
     clearTimeout(idleTimer)
-    onEnd({ outcome, usage, chunks, error })
+    onEnd({ outcome, usage, chunks, completionTokens: delivered.completionTokens, promptTokens: delivered.promptTokens, error })
   }
 
   /** What to send of `bytes`: complete events only, without a usage-only chunk the client did not ask for. */
@@ -126,6 +135,7 @@ export function relaySse({ reader, first, keepUsageChunk, idleTimeoutMs, abort, 
       start = stop
       const seen = inspect(event)
       if (seen.usage !== undefined) usage = seen.usage
+      if (seen.counted !== undefined) delivered.see(seen.counted)
       if (seen.kind === 'chunk') chunks++
       else if (seen.kind === 'done' || seen.kind === 'error') terminal ??= seen.kind
       if (seen.kind !== 'usage-only' || keepUsageChunk) out.push(event)

@@ -5,6 +5,7 @@ import type { DurableObjectNamespace } from './durable-object-namespace.ts'
 export interface RateLimiterStub {
   take(cost: Cost, limits: Limits): Promise<RateDecision>
   settle(ticket: number, tokens: number): Promise<void>
+  release(ticket: number): Promise<void>
 }
 
 /** Each principal's window in its own Durable Object (`RateLimiterObject`), named by its limit key. */
@@ -21,6 +22,10 @@ export class DurableRateLimiter implements RateLimiter {
 
   settle(key: string, ticket: number, tokens: number): Promise<void> {
     return this.#stub(key).settle(ticket, tokens)
+  }
+
+  release(key: string, ticket: number): Promise<void> {
+    return this.#stub(key).release(ticket)
   }
 
   #stub(key: string): RateLimiterStub {

@@ -34,6 +34,11 @@ export class RateLimiterObject extends DurableObject {
     if (entry !== undefined) this.#save(entry)
   }
 
+  release(ticket: number): void {
+    const entry = this.#window.release(ticket, Date.now())
+    if (entry !== undefined) this.#save(entry)
+  }
+
   #save({ id, at, requests, tokens }: WindowEntry): void {
     this.ctx.storage.sql.exec('INSERT OR REPLACE INTO window (id, at, requests, tokens) VALUES (?, ?, ?, ?)', id, at, requests, tokens)
   }
