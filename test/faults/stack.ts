@@ -17,11 +17,13 @@ export interface StackOptions {
   readonly env?: Record<string, string>
   /** Puts an SseTap between the gateway and each upstream, to see what each really sent. */
   readonly tap?: boolean
+  /** More tandem-native flags for both upstreams. */
+  readonly upstreamArgs?: readonly string[]
 }
 
 /** Starts everything; on any failure closes what did start and throws. */
-export async function startStack({ env = {}, tap = false }: StackOptions = {}): Promise<Stack> {
-  const started = await Promise.allSettled([spawnUpstream(), spawnUpstream()])
+export async function startStack({ env = {}, tap = false, upstreamArgs = [] }: StackOptions = {}): Promise<Stack> {
+  const started = await Promise.allSettled([spawnUpstream({ args: upstreamArgs }), spawnUpstream({ args: upstreamArgs })])
   const upstreams = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []))
   const taps: SseTap[] = []
   let gateway: Gateway | undefined
