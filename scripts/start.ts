@@ -78,9 +78,10 @@ try {
 
   if (hasDemo) demo = await startDemoServer({ root: DEMO_DIST, models: model.dir, settings: { gateway: `http://${HOST}:${PORTS.gateway}/v1`, model: MODEL, publishableKey: keys.publishable }, host: HOST, port: PORTS.demo })
   const nativeURL = await nativeReady
-  console.log(`✓ native-server ${nativeURL}  serving ${MODEL}, to the gateway's key only`)
   const gatewayURL = `http://${HOST}:${PORTS.gateway}`
-  await waitForHealth(`${gatewayURL}/healthz`, gateway)
+  // The gateway is ready once it has seen native-server ready: from then on no request gets a startup error.
+  await waitForReady(`${gatewayURL}/readyz`, gateway)
+  console.log(`✓ native-server ${nativeURL}  serving ${MODEL}, to the gateway's key only`)
   console.log(`✓ gateway       ${gatewayURL}  (workerd through wrangler dev) → native-server`)
   console.log('')
   if (demo) console.log(`✓ demo          ${demo.url}\n\n  open ${demo.url}`)
@@ -110,11 +111,11 @@ function parseJson(line: string): Record<string, unknown> | undefined {
   }
 }
 
-async function waitForHealth(url: string, part: Part, timeoutMs = 120_000): Promise<void> {
+async function waitForReady(url: string, part: Part, timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline) {
     if (part.process.child.exitCode !== null || stopping) throw new Error(`${part.name} stopped before it was ready`)
-    const ok = await fetch(url).then((r) => r.status < 500, () => false)
+    const ok = await fetch(url).then((r) => r.ok, () => false)
     if (ok) return
     await new Promise((resolve) => setTimeout(resolve, 250))
   }

@@ -2,7 +2,7 @@ import { Hono } from 'hono'
 import { redactPath, TandemError, type ModelList } from '@tandem/protocol'
 import { apiKeyAuth, type ApiKeyAuthOptions } from './api-key-auth.ts'
 import { chatCompletions, type ChatCompletionsOptions } from './chat-completions.ts'
-import { errorResponse } from './error-response.ts'
+import { errorResponse, RETRY_AFTER_SECONDS } from './error-response.ts'
 import { PROMETHEUS_CONTENT_TYPE } from './prometheus.ts'
 
 /** Without keys every route is open (loopback: the server refuses to listen beyond it without one). */
@@ -32,7 +32,8 @@ export function createApp(options: AppOptions): Hono<{ Variables: { requestId: s
   app.get('/readyz', (c) => {
     const stats = engine.stats()
     const reason = shutdown.draining ? 'shutting down' : !stats.ready ? 'not loaded' : stats.full ? 'queue full' : undefined
-    return reason ? c.json({ status: 'unavailable', reason }, 503) : c.json({ status: 'ready', active: stats.active, queued: stats.queued })
+    if (reason) return c.json({ status: 'unavailable', reason }, 503, { 'retry-after': String(RETRY_AFTER_SECONDS) })
+    return c.json({ status: 'ready', active: stats.active, queued: stats.queued })
   })
 
   app.get('/metrics', () => new Response(metrics.render(), { headers: { 'content-type': PROMETHEUS_CONTENT_TYPE } }))

@@ -106,6 +106,10 @@ async function readRequest(raw: Request, engine: Engine, { maxTokens, maxBodyByt
   if (!parsed.ok) throw parsed.error
   const request = parsed.value
   if (!engine.models().some((model) => model.id === request.model)) {
+    const configured = engine.configuredModels()
+    if (configured === undefined || configured.includes(request.model)) {
+      throw new TandemError('model_loading', `model: "${request.model}" is still loading; retry shortly`, { param: 'model' })
+    }
     throw new TandemError('not_found', `model: "${request.model}" is not served here; GET /v1/models lists what is`, { param: 'model' })
   }
   const asked = effectiveMaxTokens(request)

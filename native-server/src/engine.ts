@@ -43,6 +43,12 @@ export interface Engine {
   load(): Promise<void>
   /** The model ids clients may ask for; empty until loaded. */
   models(): readonly ServedModel[]
+  /**
+   * The ids it is configured to serve, loaded or not: a request for one of them that is not loaded
+   * yet is told to retry (503), never that the model does not exist. Undefined while only loading
+   * can tell (an upstream's own ids).
+   */
+  configuredModels(): readonly string[] | undefined
   stats(): EngineStats
   /**
    * Admits one request (waiting in the queue if need be) and starts generating. Rejects with a

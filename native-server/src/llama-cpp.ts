@@ -117,6 +117,10 @@ export class LlamaCppEngine implements Engine {
     return [...this.loaded.values()].map((entry) => entry.served)
   }
 
+  configuredModels(): readonly string[] {
+    return this.options.models.map((model) => model.name)
+  }
+
   stats(): EngineStats {
     const entries = [...this.loaded.values()]
     return {

@@ -215,3 +215,27 @@ describe('native-server over HTTP', () => {
     expect(await metric('tandem_completion_tokens_total')).toBe(completionTokens + 3)
   })
 })
+
+describe('native-server draining', () => {
+  it('answers new requests 503 with Retry-After while running ones finish, then stops listening', async () => {
+    const draining = await startNativeServer({ port: 0, threads: 1, gpu: 'cpu', contextSize: 1024, parallel: 1, queueDepth: 1, logger: silentLogger })
+    const send = (body: unknown, init: RequestInit = {}) =>
+      fetch(`${draining.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), ...init })
+    const client = new AbortController()
+    const running = await send({ model: MODEL, messages, ...LONG, stream: true }, { signal: client.signal })
+    const reader = running.body!.getReader()
+    await reader.read()
+
+    const stopped = draining.shutdown(60_000)
+    // On a new connection (the only other one is busy streaming): the server still listens while its stream runs.
+    const refused = await send({ model: MODEL, messages, max_tokens: 2 })
+    expect([refused.status, refused.headers.get('retry-after'), refused.headers.get('connection')]).toEqual([503, '1', 'close'])
+    expect((await errorOf(refused)).code).toBe('upstream_unavailable')
+    const ready = await fetch(`${draining.url}/readyz`)
+    expect([ready.status, ((await ready.json()) as { reason: string }).reason]).toEqual([503, 'shutting down'])
+
+    client.abort()
+    await stopped
+    expect(await fetch(`${draining.url}/healthz`).then((response) => response.status, (error: { cause?: { code?: string } }) => error.cause?.code)).toBe('ECONNREFUSED')
+  })
+})

@@ -24,9 +24,9 @@ export interface NativeServer {
   readonly engine: Engine
   readonly metrics: ServerMetrics
   /**
-   * Stops accepting requests and refuses queued ones, lets running ones finish for `graceMs`
-   * (the `shutdownGraceMs` setting by default), then cuts the rest with an SSE `error` event,
-   * closes every connection and frees the engine.
+   * Refuses new and queued requests (503 with Retry-After), lets running ones finish for `graceMs`
+   * (the `shutdownGraceMs` setting by default), then cuts the rest with an SSE `error` event, stops
+   * listening, closes every connection and frees the engine.
    */
   shutdown(graceMs?: number): Promise<void>
   /** `shutdown(0)`. */
@@ -58,8 +58,8 @@ export async function startNativeServer(options: NativeServerOptions = {}): Prom
   async function drainAndClose(graceMs: number): Promise<void> {
     shutdown.draining = true
     engine.drain()
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()))
-    server.closeIdleConnections()
+    // Still listening while running requests finish: a newcomer, on a new connection or a kept-alive
+    // one, is answered 503 with Retry-After (and `connection: close`), not refused or reset mid-request.
     const busy = () => engine.stats().active > 0
     if (busy()) {
       logger.info('shutting down: letting running requests finish', { active: engine.stats().active, grace_ms: graceMs })
@@ -70,6 +70,8 @@ export async function startNativeServer(options: NativeServerOptions = {}): Prom
       cut.abort(SHUTTING_DOWN())
       await until(() => !busy(), 5_000)
     }
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+    server.closeIdleConnections()
     // Streams that just ended still have bytes on their way out: give them a moment, then close what is left.
     await Promise.race([closed, delay(1_000)])
     server.closeAllConnections()

@@ -117,6 +117,11 @@ export class UpstreamEngine implements Engine {
     return this.served.map(({ id, created, ownedBy }) => ({ id, created, ownedBy }))
   }
 
+  configuredModels(): readonly string[] | undefined {
+    if (this.options.models.length > 0) return this.options.models.map((model) => model.name)
+    return this.loaded ? this.served.map((model) => model.id) : undefined
+  }
+
   stats(): EngineStats {
     return {
       ready: this.loaded && !this.draining && this.targets.some((target) => target.healthy),

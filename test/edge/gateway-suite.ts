@@ -100,6 +100,11 @@ export function gatewaySuite({ runtime, start, logs, abortTries = 1 }: SuiteOpti
 
     const upstreamRequests = async () => (await Promise.all(upstreams().map((u) => metric(u, 'tandem_requests_total')))).reduce((a, b) => a + b, 0)
 
+    it('is ready, without credentials, as soon as it has seen its upstreams ready (no chat request first)', async () => {
+      const ready = await fetch(`${gateway!.url}/readyz`)
+      expect([ready.status, await ready.json()]).toEqual([200, { status: 'ready', upstreams: { ready: 2, total: 2 } }])
+    })
+
     it('streams a completion end to end, and answers whole ones, with usage only when asked', async () => {
       const streamed = await post(chat({ stream: true, max_tokens: 8 }))
       expect(streamed.status).toBe(200)

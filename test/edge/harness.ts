@@ -111,16 +111,27 @@ export interface UpstreamProcess {
   readonly lines: string[]
   /** SIGKILL: the connection drops mid-whatever, as when a machine dies. */
   kill(): void
+  /** SIGTERM, as an orchestrator stops it: it drains, then exits. Resolves once it has exited. */
+  stop(): Promise<void>
   close(): Promise<void>
 }
 
-/** A native-server in its own process (its CLI), so a test can kill it outright; `port` to bring one back where a killed one was. */
-export async function spawnUpstream({ port = 0, apiKey }: { port?: number; apiKey?: string } = {}): Promise<UpstreamProcess> {
+export interface SpawnUpstreamOptions {
+  /** To bring one back where a stopped one was. */
+  readonly port?: number
+  /** More flags. */
+  readonly args?: readonly string[]
+  /** The key it asks of every caller (TANDEM_API_KEY). */
+  readonly apiKey?: string
+}
+
+/** A native-server in its own process (its CLI), so a test can kill or stop it; `port` to bring one back where a stopped one was. */
+export async function spawnUpstream({ port = 0, args = [], apiKey }: SpawnUpstreamOptions = {}): Promise<UpstreamProcess> {
   await ensureTinyModel()
   const lines: string[] = []
   const env: Record<string, string> = apiKey === undefined ? {} : { TANDEM_API_KEY: apiKey }
-  const native = await startTandemNative(['--context-size', '4096', '--parallel', '4'], { port, env, stderr: 'inherit', onLine: (line) => lines.push(line) })
-  return { url: native.url, pid: native.child.pid!, lines, kill: () => void native.kill(), close: native.kill }
+  const native = await startTandemNative(['--context-size', '4096', '--parallel', '4', ...args], { port, env, stderr: 'inherit', onLine: (line) => lines.push(line) })
+  return { url: native.url, pid: native.child.pid!, lines, kill: () => void native.kill(), stop: () => native.stop('SIGTERM', 30_000), close: native.kill }
 }
 
 /** Sums a Prometheus counter or gauge over all its label sets. */

@@ -2,11 +2,10 @@
 // and the gateway in workerd, and new requests keep arriving. Requests without their first byte
 // move to the other native-server and succeed; streams cut after it end with the error envelope,
 // never silently; nothing hangs. Then a native-server comes back on the same port and gets traffic again.
-import { errorEnvelopeSchema, type Usage } from '@tandem/protocol'
-import { createTandem, TandemError } from '@tandem/sdk'
+import { TandemError } from '@tandem/sdk'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { keys, metric, MODEL, spawnUpstream, UPSTREAM_KEY, type Gateway, type UpstreamProcess } from '../edge/harness.ts'
-import { readSse, type RawSse } from './raw-sse.ts'
+import { metric, spawnUpstream, UPSTREAM_KEY, type Gateway, type UpstreamProcess } from '../edge/harness.ts'
+import { hung as ranOutOfTime, notComplete, notProperlyCut, send as sendThroughSdk, type Sent } from './sdk-streams.ts'
 import { startStack, type Stack } from './stack.ts'
 
 const IN_FLIGHT = 16
@@ -17,85 +16,9 @@ const LONG = 400
 const SHORT = 16
 const HEALTH_INTERVAL_MS = 1000 // gatewayEnv's EDGE_HEALTH_INTERVAL_MS
 
-interface Sent {
-  readonly maxTokens: number
-  readonly sentAt: number
-  /** When the gateway answered: it does only once the upstream's first byte is in. */
-  answeredAt?: number
-  outcome?: { kind: 'done'; finish: string | null | undefined; usage: Usage | undefined } | { kind: 'failed'; error: unknown }
-  /** The same bytes the SDK read, to the end of the body. */
-  raw?: RawSse
-  /** Why the copy could not be read to its end. */
-  rawError?: unknown
-  settled: Promise<void>
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
-/** A streamed request through the SDK (no retries of its own), with a copy of the bytes it read. */
-function send(gateway: Gateway, maxTokens: number): Sent {
-  const sent = { maxTokens, sentAt: performance.now() } as Sent
-  let raw: Promise<RawSse> | undefined
-  const tandem = createTandem({
-    model: MODEL,
-    route: 'remote-only',
-    maxRetries: 0,
-    remote: { baseURL: `${gateway.url}/v1`, apiKey: keys.secret },
-    async fetch(input: string | URL | Request, init?: RequestInit) {
-      // Not the SDK's signal but the test's deadline: the SDK aborts its fetch as it leaves a stream
-      // that ended with an error, and in Node 20 that leaves the other branch of a tee()d body pending
-      // forever. So the copy is read to the end of the body, which shows the gateway does end it.
-      const response = await fetch(input, { ...init, signal: AbortSignal.timeout(SETTLE_MS) })
-      sent.answeredAt = performance.now()
-      if (response.body === null) return response
-      const [forSdk, forTest] = response.body.tee()
-      raw = readSse(forTest)
-      return new Response(forSdk, { status: response.status, statusText: response.statusText, headers: response.headers })
-    },
-  })
-  sent.settled = (async () => {
-    try {
-      const stream = await tandem.chat.completions.create({
-        messages: [{ role: 'user', content: 'Tell me everything.' }],
-        max_tokens: maxTokens,
-        temperature: 0,
-        ignore_eos: true,
-        stream: true,
-        signal: AbortSignal.timeout(SETTLE_MS),
-      })
-      let finish: string | null | undefined
-      let usage: Usage | undefined
-      for await (const chunk of stream) {
-        finish = chunk.choices[0]?.finish_reason ?? finish
-        usage = chunk.usage ?? usage
-      }
-      sent.outcome = { kind: 'done', finish, usage }
-    } catch (error) {
-      sent.outcome = { kind: 'failed', error }
-    }
-    sent.raw = await raw?.catch((error: unknown) => void (sent.rawError = error))
-  })()
-  return sent
-}
-
-/** What is wrong with a request that should have succeeded. */
-function notComplete({ outcome, raw, maxTokens }: Sent): string | undefined {
-  if (outcome?.kind !== 'done') return `failed: ${outcome?.error instanceof Error ? outcome.error.message : String(outcome?.error)}`
-  if (outcome.finish !== 'length' || outcome.usage?.completion_tokens !== maxTokens) return `finish ${outcome.finish}, usage ${JSON.stringify(outcome.usage)}`
-  if (raw === undefined || raw.tail !== '' || raw.strayLines.length > 0 || raw.events.at(-1)?.data !== '[DONE]' || raw.events.some((e) => e.event !== 'message')) return 'malformed SSE'
-  return undefined
-}
-
-/** What is wrong with a stream cut after its first byte: it must end with `event: error` and the envelope, in the bytes and in the SDK. */
-function notProperlyCut({ outcome, raw }: Sent): string | undefined {
-  if (outcome?.kind !== 'failed') return 'did not fail'
-  if (!TandemError.isInstance(outcome.error) || !['upstream_unavailable', 'upstream_error'].includes(outcome.error.code)) return `the SDK threw ${String(outcome.error)}`
-  const last = raw?.events.at(-1)
-  if (raw === undefined || raw.tail !== '' || last?.event !== 'error') return `the bytes end with ${JSON.stringify(last ?? raw?.tail)}`
-  if (!errorEnvelopeSchema.safeParse(JSON.parse(last.data)).success) return `not the envelope: ${last.data}`
-  if (raw.events.filter((e) => e.event === 'message').length === 0 || raw.events.some((e) => e.data === '[DONE]')) return 'no chunks before the error, or [DONE] too'
-  return undefined
-}
+const send = (gateway: Gateway, maxTokens: number) => sendThroughSdk(gateway, maxTokens, { settleMs: SETTLE_MS })
 
 async function load(upstream: UpstreamProcess): Promise<{ active: number; queued: number }> {
   const [active, queued] = await Promise.all([metric(upstream, 'tandem_active_sequences'), metric(upstream, 'tandem_queue_depth')])
@@ -150,8 +73,7 @@ describe('a native-server killed under load', () => {
     await Promise.all(all.map((sent) => sent.settled))
     const settledIn = (performance.now() - killAt) / 1000
 
-    const timedOut = (error: unknown) => (TandemError.isInstance(error) && error.code === 'aborted') || (error instanceof Error && error.name === 'TimeoutError')
-    const hung = all.filter(({ outcome, rawError }) => (outcome?.kind === 'failed' && timedOut(outcome.error)) || timedOut(rawError))
+    const hung = all.filter(ranOutOfTime)
     const startedBeforeKill = all.filter((sent) => sent.answeredAt !== undefined && sent.answeredAt < killAt)
     const waitingAtKill = all.filter((sent) => sent.sentAt < killAt && !startedBeforeKill.includes(sent))
     const sentAfterKill = all.filter((sent) => sent.sentAt >= killAt)

@@ -17,12 +17,15 @@ export interface StackOptions {
   readonly env?: Record<string, string>
   /** Puts an SseTap between the gateway and each upstream, to see what each really sent. */
   readonly tap?: boolean
+  /** More tandem-native flags for both upstreams. */
+  readonly upstreamArgs?: readonly string[]
 }
 
 /** Starts everything; on any failure closes what did start and throws. */
-export async function startStack({ env = {}, tap = false }: StackOptions = {}): Promise<Stack> {
+export async function startStack({ env = {}, tap = false, upstreamArgs = [] }: StackOptions = {}): Promise<Stack> {
   // As deployed: each native-server asks for a key, and the gateway sends it.
-  const started = await Promise.allSettled([spawnUpstream({ apiKey: UPSTREAM_KEY }), spawnUpstream({ apiKey: UPSTREAM_KEY })])
+  const upstream = () => spawnUpstream({ apiKey: UPSTREAM_KEY, args: upstreamArgs })
+  const started = await Promise.allSettled([upstream(), upstream()])
   const upstreams = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []))
   const taps: SseTap[] = []
   let gateway: Gateway | undefined

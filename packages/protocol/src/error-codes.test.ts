@@ -18,6 +18,7 @@ describe('error codes', () => {
     expect([httpStatusFor('quota'), openAiErrorTypeFor('quota')]).toEqual([429, 'insufficient_quota'])
     expect([httpStatusFor('internal'), openAiErrorTypeFor('internal')]).toEqual([500, 'server_error'])
     expect(httpStatusFor('upstream_unavailable')).toBe(503)
+    expect([httpStatusFor('model_loading'), openAiErrorTypeFor('model_loading'), isRetryableCode('model_loading')]).toEqual([503, 'server_error', true])
     expect(httpStatusFor('timeout')).toBe(504)
   })
 
@@ -30,7 +31,7 @@ describe('error codes', () => {
 
   it('mark only transient failures as retryable', () => {
     expect(tandemErrorCodes.filter(isRetryableCode).sort()).toEqual(
-      ['model_not_loaded', 'network', 'rate_limited', 'timeout', 'upstream_error', 'upstream_unavailable'],
+      ['model_loading', 'model_not_loaded', 'network', 'rate_limited', 'timeout', 'upstream_error', 'upstream_unavailable'],
     )
   })
 

@@ -25,6 +25,8 @@ const codes = {
   upstream_error: { status: 502, type: 'server_error', retryable: true },
   upstream_unavailable: { status: 503, type: 'server_error', retryable: true },
   model_not_loaded: { status: 503, type: 'server_error', retryable: true },
+  // A configured model still loading: a server answers it with Retry-After, never as an unknown model.
+  model_loading: { status: 503, type: 'server_error', retryable: true },
   timeout: { status: 504, type: 'server_error', retryable: true },
   // Raised by clients, never sent by a server: the status is what a proxy would answer.
   network: { status: 503, type: 'server_error', retryable: true },

@@ -39,11 +39,22 @@ async function envelope(response: Response) {
 }
 
 describe('the gateway before any upstream', () => {
-  it('answers /healthz without credentials', async () => {
+  it('answers /healthz without credentials: up, with no upstream it may use before one is seen ready', async () => {
     const { request } = await gateway()
     const response = await request('/healthz')
     expect(response.status).toBe(200)
-    expect(await response.json()).toEqual({ status: 'ok', upstreams: { available: 1, total: 1 } })
+    expect(await response.json()).toEqual({ status: 'degraded', upstreams: { available: 0, total: 1 } })
+  })
+
+  it('answers /readyz with 503 and Retry-After while no upstream is ready, and sends no chat request', async () => {
+    const { request, lines } = await gateway()
+    const response = await request('/readyz')
+    expect([response.status, response.headers.get('retry-after')]).toEqual([503, '1'])
+    expect(await response.json()).toEqual({ status: 'unavailable', upstreams: { ready: 0, total: 1 } })
+    const chat503 = await request('/v1/chat/completions', { method: 'POST', key: testKeys.secret, json: chat })
+    expect([chat503.status, chat503.headers.get('retry-after')]).toEqual([503, '1'])
+    expect(await envelope(chat503)).toMatchObject({ code: 'upstream_unavailable', message: 'no upstream is ready yet' })
+    expect(lines.map((line) => JSON.parse(line) as Record<string, unknown>).find((l) => l.msg === 'request' && l.path === '/v1/chat/completions')).toMatchObject({ status: 503, attempts: 0 })
   })
 
   it('refuses missing, wrong and misplaced credentials with the OpenAI envelope', async () => {
@@ -221,7 +232,7 @@ describe('the gateway before any upstream', () => {
     await request('/v1/chat/completions', { method: 'POST', key: testKeys.secret, body: '{"messages": "a secret prompt' })
     await request('/v1/chat/completions', { method: 'POST', key: 'sk_a_wrong_key', json: chat })
     const parsed = lines.map((line) => JSON.parse(line) as Record<string, unknown>)
-    expect(parsed.find((l) => l.msg === 'request' && l.status === 503)).toMatchObject({ principal: 'server', model: 'grok-2-tiny', code: 'upstream_unavailable', attempts: 1 })
+    expect(parsed.find((l) => l.msg === 'request' && l.status === 503)).toMatchObject({ principal: 'server', model: 'grok-2-tiny', code: 'upstream_unavailable', attempts: 0 })
     for (const line of lines) {
       expect(line).not.toContain('secret prompt')
       expect(line).not.toContain(testKeys.secret)

@@ -12,6 +12,7 @@ import type { RateLimiter } from './limits/index.ts'
 import { chatCompletions } from './routes/chat-completions.ts'
 import { healthz } from './routes/healthz.ts'
 import { models } from './routes/models.ts'
+import { readyz } from './routes/readyz.ts'
 import { tokens } from './routes/tokens.ts'
 import { HealthChecker } from './upstreams/health-checker.ts'
 import { webFetch, type UpstreamFetch } from './upstreams/upstream-fetch.ts'
@@ -47,7 +48,7 @@ export function createGateway({ config, limiter, fetch = webFetch, log = createJ
     headers: config.upstreamKey === undefined ? {} : { authorization: `Bearer ${config.upstreamKey}` },
     log,
   })
-  const parts = { config, limiter, pool, fetch, log }
+  const parts = { config, limiter, pool, health, fetch, log }
   const allowedOrigins = new Set(config.corsOrigins)
 
   const app = new Hono<GatewayEnv>()
@@ -76,6 +77,7 @@ export function createGateway({ config, limiter, fetch = webFetch, log = createJ
   })
 
   app.get('/healthz', healthz(parts))
+  app.get('/readyz', readyz(parts))
   app.use('/v1/*', requirePrincipal(config))
   app.get('/v1/models', models(parts))
   app.post('/v1/chat/completions', chatCompletions(parts))

@@ -32,7 +32,7 @@ function upstreamBody(request: ChatRequest): string {
  * `POST /v1/chat/completions`: validate, check the model, charge the limits, then
  * forward with failover; a stream is relayed as it arrives.
  */
-export function chatCompletions({ config, limiter, pool, fetch, log }: GatewayParts) {
+export function chatCompletions({ config, limiter, pool, health, fetch, log }: GatewayParts) {
   return async function chatCompletions(c: Context<GatewayEnv>): Promise<Response> {
     const principal = c.get('principal')
     const fields = c.get('logFields')
@@ -58,6 +58,7 @@ export function chatCompletions({ config, limiter, pool, fetch, log }: GatewayPa
     }
 
     const requestId = c.get('requestId')
+    await health.checkIfNoneReady(Date.now())
     const result = await forwardChat({
       pool,
       fetch,

@@ -6,6 +6,9 @@ import type { Upstream, UpstreamPool } from './upstream-pool.ts'
 /** The first try and at most two moves to another upstream. */
 export const MAX_ATTEMPTS = 3
 
+/** What a client is asked to wait when no upstream has been seen ready yet. */
+export const NOT_READY_RETRY_MS = 1000
+
 export interface ForwardOptions {
   readonly pool: UpstreamPool
   readonly fetch: UpstreamFetch
@@ -56,7 +59,7 @@ type Attempt =
 
 /** What a client hears of an upstream's 429 or 5xx: its own words when they say "try again", else a plain failure. */
 function refusal(upstream: TandemError): TandemError {
-  if (['upstream_unavailable', 'model_not_loaded', 'timeout'].includes(upstream.code)) return upstream
+  if (['upstream_unavailable', 'model_loading', 'model_not_loaded', 'timeout'].includes(upstream.code)) return upstream
   if (upstream.status === 429) return new TandemError('upstream_unavailable', 'every upstream is busy')
   return new TandemError('upstream_error', `the upstream failed with status ${upstream.status}`)
 }
@@ -121,7 +124,8 @@ async function attempt(upstream: Upstream, options: ForwardOptions, attempts: nu
  * Sends a chat request to the pool. Until the first byte of an answer, a connect error,
  * timeout, 5xx or 429 moves the request to another upstream, at most twice, and an
  * upstream that asked for time (Retry-After) gets none before then: it is waited for
- * only if nothing else is left and the wait is short. Throws only if the client aborts.
+ * only if nothing else is left and the wait is short. With no upstream ever seen ready
+ * nothing is sent, and the failure asks the client to come back. Throws only if the client aborts.
  */
 export async function forwardChat(options: ForwardOptions): Promise<ForwardResult> {
   const { pool, signal, maxRetryWaitMs, log, requestId } = options
@@ -130,7 +134,10 @@ export async function forwardChat(options: ForwardOptions): Promise<ForwardResul
   let attempts = 0
   while (attempts < MAX_ATTEMPTS) {
     const choice = pool.pick(excluded, Date.now())
-    if (choice === undefined) break
+    if (choice === undefined) {
+      if (attempts === 0) last = { error: new TandemError('upstream_unavailable', 'no upstream is ready yet'), retryAfterMs: NOT_READY_RETRY_MS }
+      break
+    }
     if (choice.waitMs > 0) {
       if (choice.waitMs > maxRetryWaitMs) {
         last = { error: last?.error ?? new TandemError('upstream_unavailable', 'every upstream is busy'), retryAfterMs: choice.waitMs }
@@ -149,6 +156,6 @@ export async function forwardChat(options: ForwardOptions): Promise<ForwardResul
     last = { error: result.error, retryAfterMs: result.retryAfterMs }
     if (result.hard) excluded.add(choice.upstream)
   }
-  const error = last?.error ?? new TandemError('upstream_unavailable', 'no upstream is configured')
+  const error = last?.error ?? new TandemError('upstream_unavailable', 'no upstream could take the request')
   return { kind: 'failed', error, attempts, retryAfterMs: last?.retryAfterMs }
 }

@@ -9,17 +9,22 @@ export interface HealthCheckerOptions {
   readonly log: Logger
 }
 
+/** While no upstream is ready, a request checks them itself at most this often (or every interval, if shorter). */
+export const RECHECK_WHILE_NONE_READY_MS = 250
+
 /**
  * Active checks: `GET /readyz` on every upstream, at most once per interval. Workers
  * have no background timers outside a request, so checks run when a request finds them
  * due, in the background (the caller hands the promise to `waitUntil`); both runtimes
- * do the same.
+ * do the same. While none is ready, a request that needs one checks first (`checkIfNoneReady`).
  */
 export class HealthChecker {
   readonly #pool: UpstreamPool
   readonly #options: HealthCheckerOptions
   #lastRun = Number.NEGATIVE_INFINITY
   #running: Promise<void> | undefined
+  /** When a round last ended with no upstream ready. */
+  #noneReadyAt = Number.NEGATIVE_INFINITY
 
   constructor(pool: UpstreamPool, options: HealthCheckerOptions) {
     this.#pool = pool
@@ -32,6 +37,18 @@ export class HealthChecker {
     this.#lastRun = now
     this.#running = this.run().finally(() => (this.#running = undefined))
     return this.#running
+  }
+
+  /**
+   * When the last checks found no upstream ready (a gateway that just started, upstreams that are
+   * starting or restarting): a round of checks now, awaited, unless a round found none ready moments
+   * ago. The round is this request's own, not a share of another's, because a Worker may not wait on
+   * I/O that another request started. Never rejects.
+   */
+  async checkIfNoneReady(now: number): Promise<void> {
+    if (this.#pool.readyCount() > 0) return
+    if (now - this.#noneReadyAt < Math.min(RECHECK_WHILE_NONE_READY_MS, this.#options.intervalMs)) return
+    await this.run()
   }
 
   async run(): Promise<void> {
@@ -48,9 +65,9 @@ export class HealthChecker {
           ready = false
         }
         if (ready !== upstream.ready) log.info(ready ? 'upstream ready' : 'upstream not ready', { upstream: upstream.name })
-        upstream.ready = ready
-        if (ready) this.#pool.succeeded(upstream)
+        this.#pool.checked(upstream, ready)
       }),
     )
+    if (this.#pool.readyCount() === 0) this.#noneReadyAt = Date.now()
   }
 }

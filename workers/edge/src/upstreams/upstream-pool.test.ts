@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import { UpstreamPool } from './upstream-pool.ts'
 
-function pool(weights: number[]) {
-  return new UpstreamPool(
+/** Upstreams as the active checks leave them: `ready` those found ready (all, unless told). */
+function pool(weights: number[], ready: (index: number) => boolean = () => true) {
+  const p = new UpstreamPool(
     weights.map((weight, i) => ({ name: `u${i}`, url: `http://127.0.0.1:${9000 + i}`, weight })),
     { ejectMs: 5000 },
   )
+  p.upstreams.forEach((upstream, i) => p.checked(upstream, ready(i)))
+  return p
 }
 
 function names(p: UpstreamPool, count: number, now = 0): string[] {
@@ -51,6 +54,22 @@ describe('UpstreamPool', () => {
     p.succeeded(u0!)
     expect(p.pick(new Set(), 100)?.upstream).toBe(u0)
     expect(p.pick(new Set(), 5000)?.upstream).toBe(u0)
+  })
+
+  it('sends nothing to an upstream until a check has found it ready once', () => {
+    const p = pool([1, 1], (i) => i === 1)
+    const [u0, u1] = p.upstreams
+    expect(names(p, 3)).toEqual(['u1', 'u1', 'u1'])
+    // Even when the only one seen is unavailable, the one never seen is not the least bad.
+    p.failed(u1!, 0)
+    expect(p.pick(new Set(), 100)?.upstream).toBe(u1)
+    expect(p.pick(new Set([u1!]), 100)).toBeUndefined()
+    expect(pool([1, 1], () => false).pick(new Set(), 0)).toBeUndefined()
+    // Seen once, it stays a candidate of last resort while a later check finds it unready.
+    p.checked(u0!, true)
+    p.checked(u0!, false)
+    expect(p.pick(new Set([u1!]), 100)?.upstream).toBe(u0)
+    expect(p.readyCount()).toBe(1)
   })
 
   it('waits for the earliest busy upstream when nothing else is left, and gives up when all are excluded', () => {

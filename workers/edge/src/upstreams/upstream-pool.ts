@@ -7,8 +7,10 @@ export class Upstream {
   readonly weight: number
   /** Requests sent and not yet finished (streams count until their last byte). */
   outstanding = 0
-  /** The last active check's answer; optimistic until the first one. */
-  ready = true
+  /** The last active check's answer; false until the first one says otherwise. */
+  ready = false
+  /** Whether a check has ever found it ready: until then it is sent no chat request at all. */
+  seenReady = false
   /** After a failure (passive check), skipped until then unless nothing else is left. */
   ejectedUntil = 0
   /** From the upstream's own Retry-After (a 429 or 503): not sent anything before then. */
@@ -43,7 +45,8 @@ export interface PoolHealth {
  * divided by (outstanding + 1), and smooth weighted round robin (nginx's) turns shares
  * into picks, so idle upstreams take traffic in proportion to their weights and busy
  * ones take less. When none is available the least bad is used rather than failing:
- * an ejected or unready upstream may have recovered; a busy one is waited for.
+ * an ejected or unready upstream may have recovered; a busy one is waited for. An
+ * upstream never seen ready is never picked: one that is starting would only refuse.
  */
 export class UpstreamPool {
   readonly upstreams: readonly Upstream[]
@@ -55,7 +58,7 @@ export class UpstreamPool {
   }
 
   pick(exclude: ReadonlySet<Upstream>, now: number): Pick | undefined {
-    const candidates = this.upstreams.filter((upstream) => !exclude.has(upstream))
+    const candidates = this.upstreams.filter((upstream) => upstream.seenReady && !exclude.has(upstream))
     const available = candidates.filter((upstream) => upstream.isAvailable(now))
     if (available.length > 0) return { upstream: this.#roundRobin(available), waitMs: 0 }
     const notBusy = candidates.filter((upstream) => now >= upstream.busyUntil)
@@ -79,6 +82,14 @@ export class UpstreamPool {
     }
   }
 
+  /** An active check's answer. */
+  checked(upstream: Upstream, ready: boolean): void {
+    upstream.ready = ready
+    if (!ready) return
+    upstream.seenReady = true
+    this.succeeded(upstream)
+  }
+
   succeeded(upstream: Upstream): void {
     upstream.ejectedUntil = 0
   }
@@ -95,6 +106,11 @@ export class UpstreamPool {
 
   health(now: number): PoolHealth {
     return { available: this.upstreams.filter((upstream) => upstream.isAvailable(now)).length, total: this.upstreams.length }
+  }
+
+  /** How many upstreams the last active checks found ready. */
+  readyCount(): number {
+    return this.upstreams.filter((upstream) => upstream.ready).length
   }
 
   #roundRobin(available: readonly Upstream[]): Upstream {
