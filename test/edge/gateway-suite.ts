@@ -32,9 +32,9 @@ export interface SuiteOptions {
 }
 
 const messages = [{ role: 'user', content: 'Hello there' }]
-// Greedy and with the control tokens pushed down, the tiny model writes hundreds of tokens before it stops.
+// Greedy, and on past the end of the turn (ignore_eos): exactly max_tokens long.
 const chat = (extra: Record<string, unknown> = {}) => ({ model: MODEL, messages, max_tokens: 4, temperature: 0, ignore_eos: true, ...extra })
-/** A generation that runs for a while (hundreds of tokens). */
+/** A generation that runs for a while (4000 tokens). */
 const long = () => chat({ stream: true, max_tokens: 4000 })
 
 async function partsOf(response: Response): Promise<ChatStreamPart[]> {

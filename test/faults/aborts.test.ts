@@ -27,7 +27,7 @@ describe('100 client aborts at random points', () => {
     const tandem = createTandem({ model: MODEL, route: 'remote-only', remote: { baseURL: `${gateway!.url}/v1`, apiKey: keys.secret } })
     const next = random(20261129)
     const before = await metric(upstream!.server, 'tandem_cancellations_total')
-    // Greedy decoding of the tiny model runs for hundreds of tokens, so every answer is cut, never finished.
+    // On past the end of the turn (ignore_eos) for 2000 tokens, so every answer is cut, never finished.
     const request = { messages: [{ role: 'user' as const, content: 'Tell me everything.' }], max_tokens: 2000, temperature: 0, ignore_eos: true, stream: true as const }
 
     const outcomes = { beforeFirstChunk: 0, midStream: 0 }
