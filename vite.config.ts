@@ -1,6 +1,9 @@
 import { defineConfig } from 'vitest/config'
+import { clientFromSource, serverFromSource } from './scripts/source-condition.ts'
 
 export default defineConfig({
+  resolve: clientFromSource,
+  ssr: { resolve: serverFromSource },
   test: {
     reporters: ['default', './test/summary-reporter.ts'],
     testTimeout: 60_000,

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { decodeChatStream } from '@tandem/protocol'
 import { ensureTinyModel } from '@tandem/models/node'
-import { root, startChild, startTandemNative, type Child } from '../scripts/processes.ts'
+import { FROM_SOURCE, root, startChild, startTandemNative, type Child } from '../scripts/processes.ts'
 import { median, pairedRatio, spread, table } from './stats.ts'
 import { ensureWideModel, WIDE_NAME } from './wide-model.ts'
 
@@ -68,10 +68,10 @@ export async function benchEdge({ repetitions = 5, tokens = 512, wideTokens = 12
       EDGE_SECRET_KEYS: JSON.stringify([{ id: 'bench', sha256: createHash('sha256').update(KEY).digest('hex'), limits: { rpm: 100_000, tpm: 1e9 } }]),
       EDGE_LOG_LEVEL: 'warn',
     }
-    const gateway = await startChild(['--import', 'tsx', root('workers/edge/src/node.ts')], { ...env, EDGE_PORT: '0' }, (line) => /listening on (\S+)/.exec(line)?.[1])
+    const gateway = await startChild([...FROM_SOURCE, root('workers/edge/src/node.ts')], { ...env, EDGE_PORT: '0' }, (line) => /listening on (\S+)/.exec(line)?.[1])
     node = gateway
-    bare = await startChild(['--import', 'tsx', root('bench/bare-proxy.ts'), server.url], {}, (line) => /listening on (\S+)/.exec(line)?.[1])
-    hono = await startChild(['--import', 'tsx', root('bench/hono-floor.ts'), server.url], {}, (line) => /listening on (\S+)/.exec(line)?.[1])
+    bare = await startChild([...FROM_SOURCE, root('bench/bare-proxy.ts'), server.url], {}, (line) => /listening on (\S+)/.exec(line)?.[1])
+    hono = await startChild([...FROM_SOURCE, root('bench/hono-floor.ts'), server.url], {}, (line) => /listening on (\S+)/.exec(line)?.[1])
 
     process.env.WRANGLER_SEND_METRICS = 'false'
     process.env.CLOUDFLARE_CF_FETCH_ENABLED = 'false'

@@ -2,6 +2,7 @@
 // and the service worker, into demo/dist (or another folder, for tests).
 import { fileURLToPath } from 'node:url'
 import { build } from 'vite'
+import { clientFromSource } from './source-condition.ts'
 
 export const DEMO_ROOT = fileURLToPath(new URL('../demo/', import.meta.url))
 export const DEMO_DIST = fileURLToPath(new URL('../demo/dist/', import.meta.url))
@@ -10,6 +11,7 @@ export async function buildDemo(outDir: string = DEMO_DIST): Promise<string> {
   await build({
     root: DEMO_ROOT,
     configFile: false,
+    resolve: clientFromSource,
     logLevel: 'error',
     build: {
       outDir,

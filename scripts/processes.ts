@@ -3,12 +3,16 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
+import { SOURCE_CONDITION } from './source-condition.ts'
 
 /** A path in the repository, from its root. */
 export const root = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url))
 
-/** native-server's CLI. */
-export const TANDEM_NATIVE = root('native-server/bin/tandem-native.js')
+/** Node flags that run the workspace's TypeScript as it is: packages resolve to their sources (the `@tandem/source` condition of their exports), tsx compiles. */
+export const FROM_SOURCE = [`--conditions=${SOURCE_CONDITION}`, '--import', 'tsx']
+
+/** native-server's CLI, from source: Node's arguments up to its own flags. */
+export const TANDEM_NATIVE = [...FROM_SOURCE, root('native-server/src/main.ts')]
 
 export type LineListener = (line: string, stream: 'stdout' | 'stderr') => void
 
@@ -138,7 +142,7 @@ export interface TandemNativeOptions extends ChildOptions {
 
 /** The real tandem-native on one llama.cpp thread (CPU), with these flags besides, once it logs `ready`. */
 export function startTandemNative(args: string[], { port = 0, env = {}, ...options }: TandemNativeOptions = {}): Promise<Child> {
-  return startChild([TANDEM_NATIVE, '--port', String(port), '--gpu', 'cpu', '--threads', '1', ...args], env, tandemNativeUrl, options)
+  return startChild([...TANDEM_NATIVE, '--port', String(port), '--gpu', 'cpu', '--threads', '1', ...args], env, tandemNativeUrl, options)
 }
 
 /** The URL in tandem-native's `ready` log line; undefined for any other line. */

@@ -11,7 +11,7 @@ import { buildDemo, DEMO_DIST, DEMO_ROOT } from './build-demo.ts'
 import { startDemoServer } from './demo-server.ts'
 import type { IsolatedServer } from './static-server.ts'
 import { devKeys } from './start/dev-keys.ts'
-import { spawnNode, tandemNativeUrl, type NodeProcess } from './processes.ts'
+import { spawnNode, TANDEM_NATIVE, tandemNativeUrl, type NodeProcess } from './processes.ts'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const HOST = '127.0.0.1'
@@ -54,7 +54,7 @@ try {
 
   const keys = devKeys(demoOrigins)
   // native-server asks for a key of its own (in its environment, out of the process list), which only the gateway has.
-  const native = startPart('native-server', ['native-server/bin/tandem-native.js', '--host', HOST, '--port', String(PORTS.native)], { TANDEM_API_KEY: keys.upstream }, (line) => {
+  const native = startPart('native-server', [...TANDEM_NATIVE, '--host', HOST, '--port', String(PORTS.native)], { TANDEM_API_KEY: keys.upstream }, (line) => {
     const entry = parseJson(line)
     if (entry?.level === 'error') console.error(`[native-server] ${line}`)
   })

@@ -5,7 +5,7 @@
 import { createTandem, type Plan } from '@tandem/sdk'
 import type { TandemChat } from '@tandem/chat-element'
 import '@tandem/chat-element'
-import LocalWorker from '@tandem/local-worker/worker?worker'
+import { startLocalWorker } from '@tandem/local-worker'
 
 /** The stack's settings, written by `npm start` (scripts/demo-server.ts); cached by the service worker for offline use. */
 interface Settings {
@@ -19,7 +19,7 @@ const chat = $<TandemChat>('chat')
 const route = $<HTMLSelectElement>('route')
 const model = $<HTMLInputElement>('model')
 const planOut = $('plan')
-const worker = () => new LocalWorker()
+const worker = startLocalWorker
 
 const saved = JSON.parse(localStorage.getItem('tandem-demo') ?? '{}') as { route?: string; model?: string }
 const settings: Settings = await fetch('/tandem.json').then((r) => (r.ok ? (r.json() as Promise<Settings>) : {}), () => ({}))

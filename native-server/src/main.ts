@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 // tandem-native: flags and environment in, a running server out; SIGTERM or SIGINT stops it cleanly.
 import { TandemError } from '@tandem/protocol'
 import { helpText, loadConfig } from './config.ts'

@@ -5,7 +5,7 @@
 // `window.harness.*` through page.evaluate; each call returns plain data.
 import { createTandem, loadDeviceProfile, probeDevice, type LoadProgress, type MlcRecord, type Plan, type RouteChange, type TandemOptions } from '@tandem/sdk'
 import type { ChatCompletionChunk, ChatRequestInput } from '@tandem/protocol'
-import LocalWorker from '@tandem/local-worker/worker?worker'
+import { startLocalWorker } from '@tandem/local-worker'
 
 export interface ChatRun {
   route?: TandemOptions['route']
@@ -36,7 +36,7 @@ export interface ChatResult {
   killedAtChars?: number
 }
 
-const newWorker = () => new LocalWorker()
+const newWorker = startLocalWorker
 
 async function chat(run: ChatRun): Promise<ChatResult> {
   const workers: Worker[] = []

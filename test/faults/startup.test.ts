@@ -35,7 +35,7 @@ afterEach(async () => {
 
 function startNative(port: number): Starting {
   const starting: { process?: NodeProcess; listeningAt?: number; readyAt?: number } = {}
-  starting.process = spawnNode([TANDEM_NATIVE, '--port', String(port), '--gpu', 'cpu', '--threads', '1', '--context-size', '256', '--parallel', String(CALLERS)], {
+  starting.process = spawnNode([...TANDEM_NATIVE, '--port', String(port), '--gpu', 'cpu', '--threads', '1', '--context-size', '256', '--parallel', String(CALLERS)], {
     stderr: 'inherit',
     onLine(line) {
       if (line.includes('"listening"')) starting.listeningAt ??= performance.now()

@@ -15,7 +15,7 @@ export interface NativeProcess extends NodeProcess {
 export function spawnNative(args: string[], env: NodeJS.ProcessEnv = {}): NativeProcess {
   const logs: Array<Record<string, unknown>> = []
   let stderr = ''
-  const native = spawnNode([TANDEM_NATIVE, ...args], {
+  const native = spawnNode([...TANDEM_NATIVE, ...args], {
     env,
     onLine(line, stream) {
       if (stream === 'stderr') stderr += `${line}\n`

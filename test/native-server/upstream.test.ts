@@ -96,7 +96,7 @@ describe('upstream engine, supervising its engine process', () => {
       port: 0,
       engine: 'upstream',
       upstreamUrl: [`http://127.0.0.1:${port}`],
-      upstreamCommand: `exec "${process.execPath}" "${TANDEM_NATIVE}" ${SMALL.join(' ')} --port ${port}`,
+      upstreamCommand: `exec "${process.execPath}" ${TANDEM_NATIVE.map((arg) => `"${arg}"`).join(' ')} ${SMALL.join(' ')} --port ${port}`,
       upstreamReadyTimeoutMs: 60_000,
       logger: silentLogger,
     })

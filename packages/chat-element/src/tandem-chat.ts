@@ -27,8 +27,10 @@ const template = `
 export class TandemChat extends HTMLElement {
   static observedAttributes = ['gateway', 'model', 'route', 'publishable-key', 'token-url', 'models-url']
 
-  /** Starts the local runtime's worker (`() => new LocalWorker()`); without it only the remote route answers. */
+  /** Starts the local runtime's worker (`startLocalWorker` from `@tandem/local-worker`); without it only the remote route answers. */
   worker: (() => Worker) | undefined
+  /** The worker the drop-in script brings beside itself: used by elements with a `models-url` and no `worker` of their own. */
+  static bundledWorker: (() => Worker) | undefined
   /** Extra request fields for every message (temperature, max_tokens, logit_bias, …). */
   requestOptions: Omit<CreateParams, 'messages' | 'stream' | 'signal'> = {}
 
@@ -171,13 +173,14 @@ export class TandemChat extends HTMLElement {
     const tokenURL = this.getAttribute('token-url')
     const route = this.getAttribute('route') as RouteMode | null
     const modelsURL = this.getAttribute('models-url')
+    const worker = this.worker ?? (modelsURL ? TandemChat.bundledWorker : undefined)
     const options: TandemOptions = {
       model: this.getAttribute('model') || 'grok-2-tiny',
-      route: route && ROUTES.includes(route) ? route : this.worker ? 'prefer-local' : 'remote-only',
+      route: route && ROUTES.includes(route) ? route : worker ? 'prefer-local' : 'remote-only',
     }
     if (gateway && key) options.remote = { baseURL: gateway, apiKey: key }
     else if (gateway && tokenURL) options.remote = { baseURL: gateway, getToken: ({ refresh }) => fetchToken(tokenURL, refresh) }
-    if (this.worker) options.local = { worker: this.worker, ...(modelsURL ? { modelsURL } : {}) }
+    if (worker) options.local = { worker, ...(modelsURL ? { modelsURL } : {}) }
     const tandem = createTandem(options)
     tandem.on('progress', (p) => {
       this.#el.progress.hidden = p.fraction >= 1 && p.stage !== 'download'

@@ -1,0 +1,26 @@
+import { defineConfig, type UserConfig } from 'tsdown'
+import { assetUrls, base } from '../../tsdown.base.ts'
+
+/** For pages without a bundler: everything bundled, minified, for browsers. */
+const standalone = {
+  ...base,
+  platform: 'browser',
+  dts: false,
+  minify: true,
+  deps: { alwaysBundle: [/^(?!node:)/], onlyBundle: false },
+} satisfies UserConfig
+
+export default defineConfig([
+  // For bundlers: `import '@tandem/chat-element'`, its dependencies left to the app.
+  { ...base, entry: ['src/index.ts'], clean: ['dist/index.*'] },
+  // The drop-in script: one ES module, nothing else to fetch until the local route is taken.
+  { ...standalone, entry: { 'tandem-chat': 'src/drop-in.ts' }, clean: ['dist/tandem-chat.*'] },
+  // The local route's worker beside it; each engine is a chunk fetched on first use.
+  {
+    ...standalone,
+    entry: { 'tandem-worker': '../../workers/local/src/worker.ts' },
+    clean: ['dist/tandem-worker.*', 'dist/*.wasm', 'dist/chunks'],
+    plugins: [assetUrls()],
+    outputOptions: { chunkFileNames: 'chunks/[name].js' },
+  },
+])
