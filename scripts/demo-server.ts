@@ -1,6 +1,6 @@
-// Serves the built demo with the static server, plus `/tandem.json`: the stack's settings, which the
+// Serves the built demo with the static server (and /models/, /embed/ beside it), plus `/tandem.json`: the stack's settings, which the
 // page reads at start.
-import { startIsolatedServer, type IsolatedServer } from './static-server.ts'
+import { startIsolatedServer, type IsolatedServer, type IsolatedServerOptions } from './static-server.ts'
 
 export interface DemoSettings {
   gateway: string
@@ -8,7 +8,7 @@ export interface DemoSettings {
   publishableKey: string
 }
 
-export async function startDemoServer(options: { root: string; models: string; settings: DemoSettings; host?: string; port?: number }): Promise<IsolatedServer> {
+export async function startDemoServer(options: IsolatedServerOptions & { settings: DemoSettings }): Promise<IsolatedServer> {
   const { settings, ...served } = options
   const server = await startIsolatedServer(served)
   server.put('/tandem.json', JSON.stringify(settings))

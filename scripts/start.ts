@@ -1,6 +1,8 @@
 // npm start: the main job. Builds what is missing (the tiny model, the demo), then starts the whole
 // stack on loopback — native-server on the tiny Grok-2, the gateway in workerd through `wrangler dev`
-// with development keys, and the demo — prints where each is, and stops everything on Ctrl-C.
+// with development keys, and the demo (with /models/ and the chat element's drop-in build under /embed/
+// for pages on other origins) — prints where each is and how to embed the chat, and stops everything on
+// Ctrl-C or SIGTERM. `npm start -- --help` lists its flags.
 import { ensureTinyModel } from '@tandem/models/node'
 import { GROK_2_TINY, parameterCount } from '@tandem/models'
 import { existsSync } from 'node:fs'
@@ -11,11 +13,22 @@ import { buildDemo, DEMO_DIST, DEMO_ROOT } from './build-demo.ts'
 import { startDemoServer } from './demo-server.ts'
 import type { IsolatedServer } from './static-server.ts'
 import { devKeys } from './start/dev-keys.ts'
+import { EMBED_DIST, ensureEmbedBuild } from './start/embed-build.ts'
+import { parseStartOptions, START_USAGE } from './start/start-options.ts'
 import { spawnNode, TANDEM_NATIVE, tandemNativeUrl, type NodeProcess } from './processes.ts'
 
+const parsed = parseStartOptions(process.argv.slice(2), process.env)
+if (!parsed.ok) {
+  console.error(`npm start: ${parsed.message}`)
+  process.exit(2)
+}
+if (parsed.options.help) {
+  console.log(START_USAGE)
+  process.exit(0)
+}
+const { allowedOrigins, ports: PORTS } = parsed.options
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const HOST = '127.0.0.1'
-const PORTS = { native: 8081, gateway: 8787, demo: 8080 }
 const MODEL = 'grok-2-tiny'
 const demoOrigins = [`http://${HOST}:${PORTS.demo}`, `http://localhost:${PORTS.demo}`]
 
@@ -27,10 +40,13 @@ interface Part {
 
 const parts: Part[] = []
 let demo: IsolatedServer | undefined
+/** Ends what is not a part: the drop-in build, when stopped while it builds. */
+const stopped = new AbortController()
 let stopping: Promise<void> | undefined
 function stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   stopping ??= (async () => {
     console.log('stopping…')
+    stopped.abort()
     await Promise.all([...parts.map((part) => part.process.stop(signal, 10_000)), demo?.close()])
     console.log('✓ stopped')
   })()
@@ -52,7 +68,10 @@ try {
     await buildDemo()
   }
 
-  const keys = devKeys(demoOrigins)
+  // Built while the other parts start; /embed/ answers 404 until it is there.
+  const embedBuilt = ensureEmbedBuild(stopped.signal)
+  const keyOrigins = [...new Set([...demoOrigins, ...allowedOrigins])]
+  const keys = devKeys(keyOrigins)
   // native-server asks for a key of its own (in its environment, out of the process list), which only the gateway has.
   const native = startPart('native-server', [...TANDEM_NATIVE, '--host', HOST, '--port', String(PORTS.native)], { TANDEM_API_KEY: keys.upstream }, (line) => {
     const entry = parseJson(line)
@@ -76,18 +95,25 @@ try {
     { WRANGLER_SEND_METRICS: 'false', CI: '1', NO_COLOR: '1' },
   )
 
-  if (hasDemo) demo = await startDemoServer({ root: DEMO_DIST, models: model.dir, settings: { gateway: `http://${HOST}:${PORTS.gateway}/v1`, model: MODEL, publishableKey: keys.publishable }, host: HOST, port: PORTS.demo })
+  if (hasDemo) demo = await startDemoServer({ root: DEMO_DIST, models: model.dir, embed: EMBED_DIST, settings: { gateway: `http://${HOST}:${PORTS.gateway}/v1`, model: MODEL, publishableKey: keys.publishable }, host: HOST, port: PORTS.demo })
   const nativeURL = await nativeReady
   const gatewayURL = `http://${HOST}:${PORTS.gateway}`
   // The gateway is ready once it has seen native-server ready: from then on no request gets a startup error.
   await waitForReady(`${gatewayURL}/readyz`, gateway)
+  const embedded = (await embedBuilt) && demo !== undefined
   console.log(`✓ native-server ${nativeURL}  serving ${MODEL}, to the gateway's key only`)
   console.log(`✓ gateway       ${gatewayURL}  (workerd through wrangler dev) → native-server`)
   console.log('')
   if (demo) console.log(`✓ demo          ${demo.url}\n\n  open ${demo.url}`)
   console.log(`  gateway  ${gatewayURL}/v1   secret key  ${keys.secret}${process.env.TANDEM_DEV_KEY ? '  (TANDEM_DEV_KEY)' : ''}`)
+  console.log(`                                   publishable key  ${keys.publishable}  for ${keyOrigins.join(', ')}`)
   console.log(`  curl -N ${gatewayURL}/v1/chat/completions -H 'authorization: Bearer ${keys.secret}' -H 'content-type: application/json' \\`)
   console.log(`    -d '{"model":"${MODEL}","messages":[{"role":"user","content":"Hi"}],"max_tokens":16,"stream":true}'`)
+  if (embedded) {
+    console.log(`  the chat on a page of one of those origins (add yours: npm start -- --allow-origin http://127.0.0.1:9000):`)
+    console.log(`    <script type="module" src="${demo!.url}/embed/tandem-chat.js"></script>`)
+    console.log(`    <tandem-chat gateway="${gatewayURL}/v1" publishable-key="${keys.publishable}" model="${MODEL}"></tandem-chat>`)
+  }
   console.log('  Ctrl-C stops everything')
   // Any part ending on its own ends the stack.
   const first = await Promise.race(parts.map((part) => part.process.exited.then((code) => ({ name: part.name, code }))))
