@@ -30,7 +30,7 @@ export function createLocalTransport({ runtimes, load, onProgress }: LocalTransp
         stop.catch(() => {})
         const loaded = await Promise.race([worker.runtime.load(load, onProgress && proxy(onProgress)), stop])
         if (!loaded.ok) {
-          yield { type: 'error', error: fromWireError(loaded) }
+          yield { type: 'error', error: loadFailure(load, fromWireError(loaded)) }
           return
         }
         reader = (await Promise.race([worker.runtime.chat(request), stop])).getReader()
@@ -52,6 +52,17 @@ export function createLocalTransport({ runtimes, load, onProgress }: LocalTransp
       }
     },
   }
+}
+
+/**
+ * A failed load is the local route's failure whatever the worker's code: a 404 or a refused
+ * connection from the models URL is not the gateway's. It says where the model was looked for;
+ * the worker's error, with its code, is the cause.
+ */
+function loadFailure(load: LoadRequestInput, error: TandemError): TandemError {
+  if (error.code === 'aborted') return error
+  const from = load.manifestUrl ? ` from the models URL ${new URL('.', load.manifestUrl).href}` : ' (its MLC build)'
+  return new TandemError('local_unavailable', `the local route could not load ${load.model} ${load.variant}${from}: ${error.message}`, { cause: error })
 }
 
 function aborted(signal: AbortSignal): Promise<TandemError> {
