@@ -251,7 +251,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the local runtime in Chromium (real work
       const unreachable = { model: 'http://127.0.0.1:9/mlc/grok-2-tiny-q4f32_1/', model_lib: 'http://127.0.0.1:9/mlc/grok-2-tiny-q4f32_1-webgpu.wasm' }
       const needsF16 = { ...unreachable, required_features: ['shader-f16'] }
       for (const [record, code, words] of [
-        [unreachable, 'network', /web-llm: .*fetch/i],
+        [unreachable, 'local_unavailable', /could not load grok-2-tiny .*\(its MLC build\): web-llm: .*fetch/i],
         [needsF16, 'local_unavailable', /lacks shader-f16/],
       ] as const) {
         server.requests.length = 0
