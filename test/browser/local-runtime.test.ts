@@ -164,8 +164,8 @@ describe.skipIf(!existsSync(CHROMIUM))('the local runtime in Chromium (real work
     const wrong = { ...manifest, variants: manifest.variants.map((v) => ({ ...v, files: v.files.map((f, i) => (i === 1 ? { ...f, sha256: '0'.repeat(64) } : f)) })) }
     const restore = server.put('/models/grok-2-tiny.manifest.json', JSON.stringify(wrong))
     const result = await chat({ request: HELLO }).finally(restore)
-    expect(result.error).toMatchObject({ code: 'upstream_error' })
-    expect(result.error?.message).toMatch(/does not match the SHA-256 in its manifest/)
+    expect(result.error).toMatchObject({ code: 'local_unavailable' })
+    expect(result.error?.message).toMatch(/^the local route could not load grok-2-tiny \S+ from the models URL http:\/\/.*\/models\/: .* does not match the SHA-256 in its manifest$/)
     expect(result.progress.some((p) => p.stage === 'load')).toBe(false)
   })
 
@@ -175,7 +175,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the local runtime in Chromium (real work
     server.put('/huge/grok-2-tiny.manifest.json', JSON.stringify(huge))
     const result = await chat({ request: HELLO, modelsURL: '/huge/' })
     expect(result.error?.code).toBe('quota')
-    expect(result.error?.message).toMatch(/needs [\d.]+ MB more storage; the browser grants [\d.]+ MB/)
+    expect(result.error?.message).toMatch(/^the local route could not load grok-2-tiny \S+ from the models URL http:\/\/.*\/huge\/: .*needs [\d.]+ MB more storage; the browser grants [\d.]+ MB/)
     expect(shardRequests()).toEqual([])
   })
 

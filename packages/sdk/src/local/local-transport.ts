@@ -55,14 +55,16 @@ export function createLocalTransport({ runtimes, load, onProgress }: LocalTransp
 }
 
 /**
- * A failed load is the local route's failure whatever the worker's code: a 404 or a refused
- * connection from the models URL is not the gateway's. It says where the model was looked for;
- * the worker's error, with its code, is the cause.
+ * A failed load says it was the local route's, and where it looked for the model. Its code becomes
+ * `local_unavailable` (the worker's error is the cause): a 404, a refused connection or a 401 from
+ * the models URL must not read as the gateway's. A storage grant too small stays `quota`, which a
+ * page can act on.
  */
 function loadFailure(load: LoadRequestInput, error: TandemError): TandemError {
   if (error.code === 'aborted') return error
   const from = load.manifestUrl ? ` from the models URL ${new URL('.', load.manifestUrl).href}` : ' (its MLC build)'
-  return new TandemError('local_unavailable', `the local route could not load ${load.model} ${load.variant}${from}: ${error.message}`, { cause: error })
+  const message = `the local route could not load ${load.model} ${load.variant}${from}: ${error.message}`
+  return new TandemError(error.code === 'quota' ? 'quota' : 'local_unavailable', message, { cause: error })
 }
 
 function aborted(signal: AbortSignal): Promise<TandemError> {
