@@ -2,7 +2,7 @@
 /// <reference types="vite/client" />
 // The demo around <tandem-chat>: settings (route mode, model, clear the cache), the planner's plan
 // explained, and a service worker so the app reopens offline.
-import { createTandem, type Plan } from '@tandem/sdk'
+import type { Plan } from '@tandem/sdk'
 import type { TandemChat } from '@tandem/chat-element'
 import '@tandem/chat-element'
 import { startLocalWorker } from '@tandem/local-worker'
@@ -19,12 +19,13 @@ const chat = $<TandemChat>('chat')
 const route = $<HTMLSelectElement>('route')
 const model = $<HTMLInputElement>('model')
 const planOut = $('plan')
-const worker = startLocalWorker
+/** Counts what makes a plan stale (settings, a new conversation, a cleared cache), so a plan asked for before is not shown after. */
+let planEpoch = 0
 
 const saved = JSON.parse(localStorage.getItem('tandem-demo') ?? '{}') as { route?: string; model?: string }
 const settings: Settings = await fetch('/tandem.json').then((r) => (r.ok ? (r.json() as Promise<Settings>) : {}), () => ({}))
 
-chat.worker = worker
+chat.worker = startLocalWorker
 // A tiny model reads best a little cooler than the API's default temperature of 1.
 chat.requestOptions = { temperature: 0.7, max_tokens: 256 }
 if (settings.gateway) chat.setAttribute('gateway', settings.gateway)
@@ -36,7 +37,10 @@ apply()
 route.addEventListener('change', apply)
 model.addEventListener('change', apply)
 $('explain').addEventListener('click', () => void explain())
-$('clear-chat').addEventListener('click', () => chat.clear())
+$('clear-chat').addEventListener('click', () => {
+  chat.clear()
+  forgetPlan()
+})
 $('clear-cache').addEventListener('click', () => void clearCache())
 chat.addEventListener('tandem-route', () => void explain())
 
@@ -44,13 +48,21 @@ function apply() {
   chat.setAttribute('route', route.value)
   chat.setAttribute('model', model.value.trim() || 'grok-2-tiny')
   localStorage.setItem('tandem-demo', JSON.stringify({ route: route.value, model: model.value }))
+  forgetPlan()
+}
+
+function forgetPlan(text = '') {
+  planEpoch++
+  planOut.textContent = text
 }
 
 async function explain() {
+  const epoch = planEpoch
   try {
-    showPlan(await chat.plan())
+    const plan = await chat.plan()
+    if (epoch === planEpoch) showPlan(plan)
   } catch (error) {
-    planOut.textContent = `No plan: ${(error as Error).message}`
+    if (epoch === planEpoch) planOut.textContent = `No plan: ${(error as Error).message}`
   }
 }
 
@@ -63,14 +75,12 @@ function showPlan(plan: Plan) {
 }
 
 async function clearCache() {
-  const tandem = createTandem({ model: model.value, local: { worker } })
+  forgetPlan()
   try {
-    for (const stored of await tandem.cache.list()) await tandem.cache.delete(stored.model)
-    planOut.textContent = 'The model cache is empty.'
+    await chat.clearCache()
+    forgetPlan('The model cache is empty.')
   } catch (error) {
-    planOut.textContent = `Could not clear the cache: ${(error as Error).message}`
-  } finally {
-    await tandem.close()
+    forgetPlan(`Could not clear the cache: ${(error as Error).message}`)
   }
 }
 

@@ -164,8 +164,8 @@ describe.skipIf(!existsSync(CHROMIUM))('the local runtime in Chromium (real work
     const wrong = { ...manifest, variants: manifest.variants.map((v) => ({ ...v, files: v.files.map((f, i) => (i === 1 ? { ...f, sha256: '0'.repeat(64) } : f)) })) }
     const restore = server.put('/models/grok-2-tiny.manifest.json', JSON.stringify(wrong))
     const result = await chat({ request: HELLO }).finally(restore)
-    expect(result.error).toMatchObject({ code: 'upstream_error' })
-    expect(result.error?.message).toMatch(/does not match the SHA-256 in its manifest/)
+    expect(result.error).toMatchObject({ code: 'local_unavailable' })
+    expect(result.error?.message).toMatch(/^the local route could not load grok-2-tiny \S+ from the models URL http:\/\/.*\/models\/: .* does not match the SHA-256 in its manifest$/)
     expect(result.progress.some((p) => p.stage === 'load')).toBe(false)
   })
 
@@ -175,7 +175,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the local runtime in Chromium (real work
     server.put('/huge/grok-2-tiny.manifest.json', JSON.stringify(huge))
     const result = await chat({ request: HELLO, modelsURL: '/huge/' })
     expect(result.error?.code).toBe('quota')
-    expect(result.error?.message).toMatch(/needs [\d.]+ MB more storage; the browser grants [\d.]+ MB/)
+    expect(result.error?.message).toMatch(/^the local route could not load grok-2-tiny \S+ from the models URL http:\/\/.*\/huge\/: .*needs [\d.]+ MB more storage; the browser grants [\d.]+ MB/)
     expect(shardRequests()).toEqual([])
   })
 
@@ -251,7 +251,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the local runtime in Chromium (real work
       const unreachable = { model: 'http://127.0.0.1:9/mlc/grok-2-tiny-q4f32_1/', model_lib: 'http://127.0.0.1:9/mlc/grok-2-tiny-q4f32_1-webgpu.wasm' }
       const needsF16 = { ...unreachable, required_features: ['shader-f16'] }
       for (const [record, code, words] of [
-        [unreachable, 'network', /web-llm: .*fetch/i],
+        [unreachable, 'local_unavailable', /could not load grok-2-tiny .*\(its MLC build\): web-llm: .*fetch/i],
         [needsF16, 'local_unavailable', /lacks shader-f16/],
       ] as const) {
         server.requests.length = 0

@@ -171,6 +171,61 @@ describe('<tandem-chat> against native-server through the workerd gateway', () =
     }
   })
 
+  it('forgets the route it showed when the route mode changes and on a new conversation', async () => {
+    const { page, problems } = await open({ gateway: `${gateway!.url}/v1`, 'publishable-key': KEY, route: 'remote-only' }, { ...greedy, max_tokens: 4 })
+    const header = async () => [await page.locator('tandem-chat .route').innerText(), await page.locator('tandem-chat .reason').innerText()]
+    try {
+      await sendByKeyboard(page, 'Hi')
+      await idle(page)
+      expect(await header()).toEqual(['route: remote', expect.stringContaining('route mode is remote-only')])
+      await page.evaluate(() => document.querySelector('tandem-chat')!.setAttribute('route', 'prefer-remote'))
+      expect(await header()).toEqual(['', ''])
+
+      await sendByKeyboard(page, 'Hi again')
+      await idle(page)
+      expect(await header()).toEqual(['route: remote', expect.stringContaining('remote: the gateway serves grok-2-tiny')])
+      await page.evaluate(() => (document.querySelector('tandem-chat') as unknown as { clear(): void }).clear())
+      expect(await header()).toEqual(['', ''])
+      expect(await page.locator('tandem-chat .message').count()).toBe(0)
+      expect(problems).toEqual([])
+    } finally {
+      await page.close()
+    }
+  })
+
+  it('names the models the gateway serves when asked for one it does not', async () => {
+    const { page, problems } = await open({ gateway: `${gateway!.url}/v1`, 'publishable-key': KEY, route: 'remote-only', model: 'grok-2' }, greedy)
+    try {
+      await sendByKeyboard(page, 'Hi')
+      await idle(page)
+      expect(await page.locator('tandem-chat [role=alert]').innerText()).toMatch(/^The gateway does not serve this model \(no route can serve grok-2: .*the gateway does not serve grok-2 \(it serves grok-2-tiny\)\)\.$/)
+      expect(await page.locator('tandem-chat .route').innerText()).toBe('')
+      expect(problems).toEqual([])
+    } finally {
+      await page.close()
+    }
+  })
+
+  it('blames the models URL, not the gateway, when the local route cannot load the model', async () => {
+    for (const modelsURL of ['/nowhere/', 'http://127.0.0.1:9/models/']) {
+      const { page, problems } = await open({ gateway: `${gateway!.url}/v1`, 'publishable-key': KEY, route: 'local-only', local: '', 'models-url': modelsURL }, greedy)
+      try {
+        const failed = page.evaluate(() => new Promise<{ code: string }>((resolve) => document.querySelector('tandem-chat')!.addEventListener('tandem-error', (e) => resolve((e as CustomEvent).detail), { once: true })))
+        await sendByKeyboard(page, 'Hi')
+        await idle(page)
+        const alert = await page.locator('tandem-chat [role=alert]').innerText()
+        expect(alert, modelsURL).toMatch(/^The local route cannot answer: the local route could not load grok-2-tiny \S+ from the models URL /)
+        expect(alert, modelsURL).toContain(new URL(modelsURL, site!.url).href)
+        expect(alert, modelsURL).not.toMatch(/gateway/i)
+        expect((await failed).code).toBe('local_unavailable')
+        await page.screenshot({ path: `${SHOTS}models-url-unreachable.png` })
+        expect(problems).toEqual([])
+      } finally {
+        await page.close()
+      }
+    }
+  })
+
   it('gets a token from token-url and answers with it', async () => {
     // The site's backend mints a token with its secret key; the page fetches it from its own origin.
     const minted = await fetch(`${gateway!.url}/v1/tokens`, {

@@ -121,4 +121,46 @@ describe('the demo PWA', () => {
       await page.close()
     }
   })
+
+  it('never shows a stale route or plan: after a mode change, a cleared cache, a new conversation', async () => {
+    const page = await browser!.context.newPage()
+    const shown = async () => ({
+      route: await page.locator('tandem-chat .route').innerText(),
+      reason: await page.locator('tandem-chat .reason').innerText(),
+      plan: await page.locator('#plan').innerText(),
+    })
+    const explained = async (words: string) => {
+      await page.locator('#explain').click()
+      await page.waitForFunction((words) => document.getElementById('plan')!.textContent!.includes(words), words)
+    }
+    try {
+      await openDemo(page, 'remote-only')
+      expect(await ask(page, 'Hello')).not.toBe('')
+      await explained('Next answer: remote')
+      expect(await shown()).toMatchObject({ route: 'route: remote', reason: expect.stringContaining('remote: the gateway serves grok-2-tiny') })
+
+      await page.selectOption('#route', 'local-only')
+      expect(await shown()).toEqual({ route: '', reason: '', plan: '' })
+
+      expect(await ask(page, 'Hi')).not.toBe('')
+      expect((await shown()).route).toBe('route: local')
+      await explained('cached)')
+
+      await page.locator('#clear-cache').click()
+      await page.waitForFunction(() => document.getElementById('plan')!.textContent === 'The model cache is empty.')
+      expect(await shown()).toEqual({ route: '', reason: '', plan: 'The model cache is empty.' })
+      await explained('Next answer: local')
+      expect(await shown()).toMatchObject({ plan: expect.stringMatching(/to download/) })
+      expect((await shown()).plan).not.toMatch(/cached/)
+
+      expect(await ask(page, 'Hi again')).not.toBe('')
+      expect((await shown()).route).toBe('route: local')
+      await page.locator('#clear-chat').click()
+      expect(await shown()).toEqual({ route: '', reason: '', plan: '' })
+      expect(await page.locator('tandem-chat .message').count()).toBe(0)
+      await page.screenshot({ path: `${SHOTS}new-conversation.png` })
+    } finally {
+      await page.close()
+    }
+  })
 })

@@ -147,6 +147,8 @@ describe('requests while tandem-native starts', () => {
         maxRetries: 5, // the most the SDK allows: refused connections back off 250 ms, 1 s, then 2 s each
         remote: { baseURL: `http://127.0.0.1:${port}/v1`, apiKey: 'unused' },
         async fetch(input: string | URL | Request, init?: RequestInit) {
+          // The planner's read of GET /v1/models is not one of the chat attempts counted here.
+          if (init?.method !== 'POST') return fetch(input, init)
           try {
             const response = await fetch(input, init)
             seen[index]!.push(`${response.status}${response.headers.has('retry-after') ? ' with Retry-After' : ''}`)

@@ -13,16 +13,22 @@ const messages = [{ role: 'user' as const, content: 'Say something.' }]
 // Greedy, bytes 128–255 and the control tokens pushed down (byte b is token b): ASCII text of exactly max_tokens.
 const fixed = { messages, max_tokens: 12, temperature: 0, ignore_eos: true }
 
-/** Every response the SDK's fetch got, in order: watched, not changed. */
+/** Every chat response the SDK's fetch got, in order, and every request it sent: watched, not changed. */
 function watchedFetch(onResponse?: (response: Response) => void) {
   const responses: Array<{ status: number; retryAfter: string | null; at: number }> = []
+  const requests: string[] = []
   const watched: typeof fetch = async (input, init) => {
+    const request = `${init?.method ?? 'GET'} ${new URL(String(input)).pathname}`
+    requests.push(request)
     const response = await fetch(input, init)
-    responses.push({ status: response.status, retryAfter: response.headers.get('retry-after'), at: performance.now() })
-    onResponse?.(response)
+    // The model list the planner reads (GET /v1/models) is not a chat response.
+    if (request === 'POST /v1/chat/completions') {
+      responses.push({ status: response.status, retryAfter: response.headers.get('retry-after'), at: performance.now() })
+      onResponse?.(response)
+    }
     return response
   }
-  return { fetch: watched, responses }
+  return { fetch: watched, responses, requests }
 }
 
 const failure = (promise: Promise<unknown>) =>
@@ -80,7 +86,6 @@ describe('the SDK through the gateway in workerd', () => {
       ['wrong key', { remote: { baseURL: `${gateway!.url}/v1`, apiKey: 'sk_edge_test_wrong' } }, undefined, 'unauthorized', 401, /^invalid API key$/],
       // Node's fetch sends no Origin, so a publishable key is a known credential from the wrong place.
       ['publishable key from a server', { remote: { baseURL: `${gateway!.url}/v1`, apiKey: keys.publishable } }, undefined, 'forbidden', 403, /^this publishable key is not valid from this origin$/],
-      ['unknown model', {}, 'grok-9', 'not_found', 404, /^the model "grok-9" does not exist here$/],
     ]
     for (const [what, options, model, code, status, message] of cases) {
       const watched = watchedFetch()
@@ -95,6 +100,34 @@ describe('the SDK through the gateway in workerd', () => {
       }
       expect(watched.responses.map((r) => r.status), what).toEqual([status, status])
     }
+  })
+
+  it('refuses a model the gateway does not list before sending it, naming the model and what the gateway serves', async () => {
+    for (const route of ['remote-only', 'prefer-local'] as const) {
+      const watched = watchedFetch()
+      const tandem = client({ route, fetch: watched.fetch })
+      const error = await failure(tandem.chat.completions.create({ ...fixed, model: 'grok-2' }))
+      expect([route, error?.code, error?.status, error?.param]).toEqual([route, 'not_found', 404, 'model'])
+      expect(error?.message).toMatch(/^no route can serve grok-2: .*the gateway does not serve grok-2 \(it serves grok-2-tiny\)$/)
+      const plan = await createTandem({ model: 'grok-2', route, remote: { baseURL: `${gateway!.url}/v1`, apiKey: keys.secret } }).plan()
+      expect([plan.route, plan.refusal]).toEqual(['none', 'not_found'])
+      expect(plan.reasons.join(' ')).not.toMatch(/the gateway serves grok-2\b/)
+      expect(watched.requests.filter((r) => r.startsWith('POST'))).toEqual([])
+    }
+    // The list is read once for every client of this gateway and key (one no other test here uses), concurrent ones included.
+    const watched = watchedFetch()
+    const fresh = { ...fixed, max_tokens: 1 }
+    await Promise.all([0, 1, 2].map(() => client({ remote: { baseURL: `${gateway!.url}/v1`, apiKey: keys.metered }, fetch: watched.fetch }).chat.completions.create(fresh)))
+    expect(watched.requests.filter((r) => r === 'GET /v1/models')).toHaveLength(1)
+    expect(watched.requests.filter((r) => r === 'POST /v1/chat/completions')).toHaveLength(3)
+  })
+
+  it('plans around a model list it cannot read, and says so', async () => {
+    const seen = await observeStream(client({ remote: { baseURL: `${gateway!.url}/v1`, apiKey: 'sk_edge_test_wrong' } }), fixed)
+    expect(seen.error?.code).toBe('unauthorized')
+    const plan = await client({ remote: { baseURL: `${gateway!.url}/v1`, apiKey: 'sk_edge_test_wrong' } }).plan()
+    expect(plan.route).toBe('remote')
+    expect(plan.reasons).toContain(`remote: the gateway's model list could not be read (invalid API key); trying ${MODEL} there`)
   })
 
   it("rate_limited: a Retry-After beyond the SDK's limit fails at once, and so does a refusal for good", async () => {

@@ -1,6 +1,9 @@
+import { TandemError } from '@tandem/sdk'
+
 // What a person reads when a request fails: the SDK's stable error codes in plain words.
 export function describeError(error: unknown, gateway: string | null): string {
-  const { code, message } = (error ?? {}) as { code?: string; message?: string }
+  if (!TandemError.isInstance(error)) return `The answer failed (${error instanceof Error ? error.message : String(error)}).`
+  const { code, message } = error
   const detail = message ? ` (${message})` : ''
   switch (code) {
     case 'unauthorized':
@@ -13,11 +16,12 @@ export function describeError(error: unknown, gateway: string | null): string {
       return `The gateway does not serve this model${detail}.`
     case 'rate_limited':
       return `Too many requests for now; try again shortly${detail}.`
+    // The local route's own failures (the worker, the models URL) and plans with no route left but this device.
     case 'local_unavailable':
-      return `No route can answer: ${message ?? 'the model cannot run here and no gateway is configured'}.`
+      return `The local route cannot answer: ${message}.`
     case 'invalid_request':
       return `The chat is not configured correctly${detail}.`
     default:
-      return `The answer failed${code ? ` [${code}]` : ''}${detail}.`
+      return `The answer failed [${code}]${detail}.`
   }
 }

@@ -1,13 +1,10 @@
 // <tandem-chat>: a streaming chat on @tandem/sdk. Attributes configure it; the conversation lives in
 // the element. Model text is rendered as DOM built from a safe Markdown subset, never as HTML.
-import { createTandem, type ChatStream, type CreateParams, type Plan, type Tandem, type TandemOptions } from '@tandem/sdk'
+import { ROUTE_MODES, TandemError, createTandem, type ChatStream, type CreateParams, type Plan, type RouteMode, type Tandem, type TandemOptions } from '@tandem/sdk'
 import type { ChatMessageInput } from './chat-message.ts'
 import { renderMarkdown } from './markdown.ts'
 import { describeError } from './messages.ts'
 import { styles } from './styles.ts'
-
-const ROUTES = ['prefer-local', 'local-only', 'prefer-remote', 'remote-only'] as const
-type RouteMode = (typeof ROUTES)[number]
 
 const template = `
 <header part="header"><span class="route" part="route"></span><span class="reason" part="reason"></span></header>
@@ -71,7 +68,10 @@ export class TandemChat extends HTMLElement {
   }
 
   attributeChangedCallback(_name: string, previous: string | null, next: string | null) {
-    if (previous !== next) void this.#reset()
+    if (previous === next) return
+    // What was shown came from the old settings.
+    this.#showError(undefined)
+    void this.#reset()
   }
 
   disconnectedCallback() {
@@ -88,13 +88,22 @@ export class TandemChat extends HTMLElement {
     return this.#stream !== undefined
   }
 
-  /** Forgets the conversation. */
+  /** Forgets the conversation, and the route it took. */
   clear(): void {
     this.stop()
     this.#history = []
     this.#el.log.replaceChildren()
     this.#showError(undefined)
     this.#el.stats.textContent = ''
+    this.#forgetRoute()
+  }
+
+  /** Deletes the models stored on this device for the local route and stops the worker, so the next local answer downloads again. */
+  async clearCache(): Promise<void> {
+    this.stop()
+    const { cache } = this.#client()
+    for (const stored of await cache.list()) await cache.delete(stored.model, stored.variant)
+    await this.#reset()
   }
 
   /** Aborts the answer in progress: generation stops where it runs. */
@@ -133,7 +142,7 @@ export class TandemChat extends HTMLElement {
       const tandem = this.#client()
       const stream = await tandem.chat.completions.create({ ...this.requestOptions, messages: [...this.#history], stream: true })
       this.#stream = stream
-      this.#showRoute(stream.route, stream.plan.reasons)
+      if (tandem === this.#tandem) this.#showRoute(stream.route, stream.plan.reasons)
       this.#el.progress.hidden = true
       for await (const chunk of stream) {
         if (chunk.usage) usageTokens = chunk.usage.completion_tokens
@@ -145,8 +154,7 @@ export class TandemChat extends HTMLElement {
         this.#showRate(usageTokens ?? chunks, firstAt)
       }
     } catch (error) {
-      const { code } = error as { code?: string }
-      if (code !== 'aborted' || !this.#stopped) {
+      if (!(TandemError.isInstance(error) && error.code === 'aborted' && this.#stopped)) {
         this.#showError(error)
         if (!answer) this.#history.pop()
       }
@@ -171,12 +179,12 @@ export class TandemChat extends HTMLElement {
     const gateway = this.getAttribute('gateway')
     const key = this.getAttribute('publishable-key')
     const tokenURL = this.getAttribute('token-url')
-    const route = this.getAttribute('route') as RouteMode | null
+    const route = this.getAttribute('route')
     const modelsURL = this.getAttribute('models-url')
     const worker = this.worker ?? (modelsURL ? TandemChat.bundledWorker : undefined)
     const options: TandemOptions = {
       model: this.getAttribute('model') || 'grok-2-tiny',
-      route: route && ROUTES.includes(route) ? route : worker ? 'prefer-local' : 'remote-only',
+      route: isRouteMode(route) ? route : worker ? 'prefer-local' : 'remote-only',
     }
     if (gateway && key) options.remote = { baseURL: gateway, apiKey: key }
     else if (gateway && tokenURL) options.remote = { baseURL: gateway, getToken: ({ refresh }) => fetchToken(tokenURL, refresh) }
@@ -189,14 +197,18 @@ export class TandemChat extends HTMLElement {
       this.#el.progress.setAttribute('aria-label', `${stage} the model`)
       this.#el.stats.textContent = `${stage} ${p.model} ${p.variant}: ${Math.round(p.fraction * 100)} %`
     })
-    tandem.on('route', (change) => this.#showRoute(change.to, [`moved from ${change.from}: ${change.reason}`]))
+    tandem.on('route', (change) => {
+      if (tandem === this.#tandem) this.#showRoute(change.to, [`moved from ${change.from}: ${change.reason}`])
+    })
     this.#tandem = tandem
     return tandem
   }
 
+  /** A new client for new settings: the route shown was the old one's. */
   async #reset(): Promise<void> {
     const old = this.#tandem
     this.#tandem = undefined
+    this.#forgetRoute()
     await old?.close()
   }
 
@@ -229,6 +241,11 @@ export class TandemChat extends HTMLElement {
     this.dispatchEvent(new CustomEvent('tandem-route', { detail: { route, reasons } }))
   }
 
+  #forgetRoute() {
+    this.#el.route.textContent = ''
+    this.#el.reason.textContent = ''
+  }
+
   #showRate(tokens: number, since: number) {
     const seconds = (performance.now() - since) / 1000
     this.#el.stats.textContent = seconds > 0.05 ? `${tokens} tokens · ${(tokens / seconds).toFixed(1)} tokens/s` : `${tokens} tokens`
@@ -238,10 +255,14 @@ export class TandemChat extends HTMLElement {
     this.#el.error.hidden = error === undefined
     this.#el.error.textContent = error === undefined ? '' : describeError(error, this.getAttribute('gateway'))
     if (error !== undefined) {
-      const { code, message } = error as { code?: string; message?: string }
-      this.dispatchEvent(new CustomEvent('tandem-error', { detail: { code: code ?? 'unknown', message: message ?? String(error) } }))
+      const detail = TandemError.isInstance(error) ? { code: error.code, message: error.message } : { code: 'unknown', message: error instanceof Error ? error.message : String(error) }
+      this.dispatchEvent(new CustomEvent('tandem-error', { detail }))
     }
   }
+}
+
+function isRouteMode(value: string | null): value is RouteMode {
+  return (ROUTE_MODES as readonly (string | null)[]).includes(value)
 }
 
 /** A token from the site's backend: JSON `{ token }` or the bare token as text. */

@@ -1,5 +1,5 @@
 import { findModel } from '@tandem/models'
-import { TandemError, parseChatRequest, parseWith, type ChatCompletion, type ChatRequest, type ChatRequestInput, type ChatStreamPart, type LoadRequestInput } from '@tandem/protocol'
+import { TandemError, parseChatRequest, parseWith, toTandemError, type ChatCompletion, type ChatRequest, type ChatRequestInput, type ChatStreamPart, type LoadRequestInput } from '@tandem/protocol'
 import { ChatStream } from './chat-stream.ts'
 import { createEmitter, type TandemEvents, type Unsubscribe } from './local/events.ts'
 import { withFailover } from './local/failover.ts'
@@ -8,7 +8,7 @@ import { createModelCache, type ModelCache } from './local/model-cache.ts'
 import { createRuntimeHolder } from './local/worker-runtime.ts'
 import { tandemOptionsSchema, type ResolvedOptions, type TandemOptions } from './options.ts'
 import type { DeviceProfile } from './plan/device.ts'
-import { planRoute, wasmThreads, type Plan } from './plan/planner.ts'
+import { planRoute, wasmThreads, type GatewayModels, type Plan, type PlanInput } from './plan/planner.ts'
 import { loadDeviceProfile } from './plan/probe-cache.ts'
 import { createRemoteTransport } from './remote/remote-transport.ts'
 import type { Transport } from './transport.ts'
@@ -61,7 +61,7 @@ export function createTandem(input: TandemOptions): Tandem {
 
   async function planFor(modelId: string): Promise<{ plan: Plan; profile: DeviceProfile }> {
     const profile = await currentDevice()
-    const plan = planRoute({
+    const input: PlanInput = {
       device: profile,
       model: findModel(modelId),
       modelId,
@@ -70,8 +70,15 @@ export function createTandem(input: TandemOptions): Tandem {
       hasRemote: remote !== undefined,
       hasLocalRuntime: runtimes !== undefined,
       cachedVariants: await cachedVariants(modelId, profile),
-    })
-    return { plan, profile }
+    }
+    const plan = planRoute(input)
+    // The gateway's list is read only when the plan leans on the gateway: a local answer does not wait for it.
+    if (plan.route === 'local' || !remote || !profile.online || options.route === 'local-only') return { plan, profile }
+    const gatewayModels = await remote.models().then(
+      (ids): GatewayModels => ({ ids }),
+      (error: unknown): GatewayModels => ({ error: toTandemError(error).message }),
+    )
+    return { plan: planRoute({ ...input, gatewayModels }), profile }
   }
 
   function localTransport(request: ChatRequest, plan: Plan, profile: DeviceProfile): Transport {
@@ -87,7 +94,10 @@ export function createTandem(input: TandemOptions): Tandem {
     const request = parseChatRequest({ model: options.model, ...body, stream: true, stream_options: { include_usage: true } })
     if (!request.ok) throw request.error
     const { plan: chosen, profile } = await planFor(request.value.model)
-    if (chosen.route === 'none') throw new TandemError('local_unavailable', `no route can serve ${request.value.model}: ${chosen.reasons.join('; ')}`)
+    if (chosen.route === 'none') {
+      const code = chosen.refusal!
+      throw new TandemError(code, `no route can serve ${request.value.model}: ${chosen.reasons.join('; ')}`, code === 'not_found' ? { param: 'model' } : {})
+    }
     const controller = new AbortController()
     if (signal) {
       if (signal.aborted) controller.abort(signal.reason)

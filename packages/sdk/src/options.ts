@@ -3,6 +3,9 @@ import { z } from 'zod'
 
 const fn = <T>(what: string) => z.custom<T>((value) => typeof value === 'function', `expected ${what}`)
 
+export const ROUTE_MODES = ['prefer-local', 'local-only', 'prefer-remote', 'remote-only'] as const
+export type RouteMode = (typeof ROUTE_MODES)[number]
+
 const baseURL = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL such as https://edge.example.com/v1' })
 
 export const tandemOptionsSchema = z.object({
@@ -26,7 +29,7 @@ export const tandemOptionsSchema = z.object({
       mlc: z.record(z.string(), mlcRecordSchema).optional(),
     })
     .optional(),
-  route: z.enum(['prefer-local', 'local-only', 'prefer-remote', 'remote-only']).default('prefer-local'),
+  route: z.enum(ROUTE_MODES).default('prefer-local'),
   /** Context the planner sizes memory for. */
   contextLength: z.number().int().positive().default(4096),
   maxRetries: z.number().int().min(0).max(5).default(2),

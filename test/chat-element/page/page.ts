@@ -1,13 +1,13 @@
 /// <reference lib="dom" />
 /// <reference types="vite/client" />
 // The page the element's browser tests open: <tandem-chat> from its package, configured from the
-// query string (gateway, key, route), with the real local worker available.
+// query string (gateway, key, route, model, models URL), with the real local worker available.
 import { renderMarkdown, type TandemChat } from '@tandem/chat-element'
 import LocalWorker from '@tandem/local-worker/worker?worker'
 
 const params = new URLSearchParams(location.search)
 const chat = document.createElement('tandem-chat') as TandemChat
-for (const name of ['gateway', 'publishable-key', 'route', 'model']) {
+for (const name of ['gateway', 'publishable-key', 'route', 'model', 'models-url']) {
   const value = params.get(name)
   if (value !== null) chat.setAttribute(name, value)
 }

@@ -30,7 +30,7 @@ export function createLocalTransport({ runtimes, load, onProgress }: LocalTransp
         stop.catch(() => {})
         const loaded = await Promise.race([worker.runtime.load(load, onProgress && proxy(onProgress)), stop])
         if (!loaded.ok) {
-          yield { type: 'error', error: fromWireError(loaded) }
+          yield { type: 'error', error: loadFailure(load, fromWireError(loaded)) }
           return
         }
         reader = (await Promise.race([worker.runtime.chat(request), stop])).getReader()
@@ -52,6 +52,19 @@ export function createLocalTransport({ runtimes, load, onProgress }: LocalTransp
       }
     },
   }
+}
+
+/**
+ * A failed load says it was the local route's, and where it looked for the model. Its code becomes
+ * `local_unavailable` (the worker's error is the cause): a 404, a refused connection or a 401 from
+ * the models URL must not read as the gateway's. A storage grant too small stays `quota`, which a
+ * page can act on.
+ */
+function loadFailure(load: LoadRequestInput, error: TandemError): TandemError {
+  if (error.code === 'aborted') return error
+  const from = load.manifestUrl ? ` from the models URL ${new URL('.', load.manifestUrl).href}` : ' (its MLC build)'
+  const message = `the local route could not load ${load.model} ${load.variant}${from}: ${error.message}`
+  return new TandemError(error.code === 'quota' ? 'quota' : 'local_unavailable', message, { cause: error })
 }
 
 function aborted(signal: AbortSignal): Promise<TandemError> {

@@ -1,7 +1,8 @@
 import { findModel } from '@tandem/models'
 import { describe, expect, it } from 'vitest'
 import { HEADLESS_DEVICE, type DeviceProfile } from './device.ts'
-import { planRoute, type PlanInput, type RouteMode } from './planner.ts'
+import type { RouteMode } from '../options.ts'
+import { planRoute, type Plan, type PlanInput } from './planner.ts'
 
 const GiB = 2 ** 30
 const desktop: DeviceProfile = {
@@ -75,6 +76,7 @@ describe('planRoute', () => {
       mode,
       contextLength: 4096,
       hasRemote: true,
+      gatewayModels: { ids: [modelId] },
       hasLocalRuntime: true,
       cachedVariants: [],
       ...extra,
@@ -82,6 +84,26 @@ describe('planRoute', () => {
     expect(plan.route).toBe(route)
     expect(plan.local && `${plan.local.variant}:${plan.local.backend}:${plan.local.cached ? 'cached' : 'download'}`).toBe(local)
     for (const reason of reasons) expect(plan.reasons).toContainEqual(expect.stringMatching(reason))
+  })
+
+  const served = { ids: ['grok-2-tiny'] }
+  it.each<[string, string, RouteMode, Partial<PlanInput>, Plan['route'], Plan['refusal'], RegExp]>([
+    ['the gateway lists the model', 'grok-2-tiny', 'remote-only', { gatewayModels: served }, 'remote', undefined, /^remote: the gateway serves grok-2-tiny$/],
+    ['remote-only, and the gateway does not list the model', 'grok-2', 'remote-only', { gatewayModels: served }, 'none', 'not_found', /^the gateway does not serve grok-2 \(it serves grok-2-tiny\)$/],
+    ['no local fit, and the gateway does not list the model', 'grok-2', 'prefer-local', { gatewayModels: served }, 'none', 'not_found', /^the gateway does not serve grok-2 /],
+    ['prefer-remote runs locally what the gateway does not list', 'grok-2-tiny', 'prefer-remote', { gatewayModels: { ids: ['grok-2'] } }, 'local', undefined, /^the gateway does not serve grok-2-tiny \(it serves grok-2\)$/],
+    ['an unreadable list is a reason, and the gateway is tried', 'grok-2', 'remote-only', { gatewayModels: { error: 'could not reach http://127.0.0.1:9: fetch failed' } }, 'remote', undefined,
+      /^remote: the gateway's model list could not be read \(could not reach http:\/\/127\.0\.0\.1:9: fetch failed\); trying grok-2 there$/],
+    ['an empty list (a native-server still loading) is tried', 'grok-2-tiny', 'remote-only', { gatewayModels: { ids: [] } }, 'remote', undefined, /^remote: the gateway lists no models yet/],
+    ['offline, nothing cached: refused as a network failure', 'grok-2-tiny', 'prefer-local', { device: offline }, 'none', 'network', /offline: the gateway cannot be reached/],
+    ['remote-only without a remote: a configuration error', 'grok-2-tiny', 'remote-only', { hasRemote: false }, 'none', 'invalid_request', /no remote configured/],
+    ['local-only: the local route is what failed', 'grok-2', 'local-only', { gatewayModels: served }, 'none', 'local_unavailable', /needs ~/],
+    ['no remote configured: the local route is what failed', 'grok-2', 'prefer-local', { hasRemote: false }, 'none', 'local_unavailable', /needs ~/],
+  ])('%s', (_what, modelId, mode, extra, route, refusal, reason) => {
+    const plan = planRoute({ device: desktop, model: findModel(modelId), modelId, mode, contextLength: 4096, hasRemote: true, hasLocalRuntime: true, cachedVariants: [], ...extra })
+    expect([plan.route, plan.refusal]).toEqual([route, refusal])
+    expect(plan.reasons).toContainEqual(expect.stringMatching(reason))
+    if (route !== 'remote') expect(plan.reasons.join(' ')).not.toMatch(/remote: the gateway serves/)
   })
 
   it('lists every device variant as a candidate with its memory and download', () => {

@@ -1,8 +1,9 @@
 import { BITS_PER_WEIGHT, elements, estimateMemory, tensorLayout, type ModelDescriptor, type ModelVariant } from '@tandem/models'
+import type { TandemErrorCode } from '@tandem/protocol'
+import type { RouteMode } from '../options.ts'
 import type { DeviceProfile } from './device.ts'
 import { formatBytes } from './format-bytes.ts'
 
-export type RouteMode = 'prefer-local' | 'local-only' | 'prefer-remote' | 'remote-only'
 export type Backend = 'webgpu' | 'wasm'
 
 export interface PlanInput {
@@ -13,9 +14,13 @@ export interface PlanInput {
   mode: RouteMode
   contextLength: number
   hasRemote: boolean
+  /** What the gateway's `GET /models` listed, or why it could not be read; absent when it was not asked. */
+  gatewayModels?: GatewayModels
   hasLocalRuntime: boolean
   cachedVariants: readonly string[]
 }
+
+export type GatewayModels = { ids: readonly string[] } | { error: string }
 
 export interface Candidate {
   variant: string
@@ -31,6 +36,11 @@ export interface Candidate {
 export interface Plan {
   route: 'local' | 'remote' | 'none'
   local?: { variant: string; backend: Backend; cached: boolean }
+  /**
+   * For `none`, the code a request is refused with: `not_found` (the gateway does not serve the
+   * model), `network` (offline), `invalid_request` (remote-only without a remote), else `local_unavailable`.
+   */
+  refusal?: TandemErrorCode
   /** Why, in words a person understands, with numbers. */
   reasons: string[]
   candidates: Candidate[]
@@ -74,12 +84,13 @@ export function planRoute(input: PlanInput): Plan {
     return { route: 'local', local: { variant: chosen!.variant, backend: chosen!.backend!, cached: chosen!.cached }, reasons, candidates }
   }
   const toRemote = (): Plan => {
-    reasons.push(`remote: the gateway serves ${modelId}`)
+    reasons.push(remote.reason!)
     return { route: 'remote', reasons, candidates }
   }
   const none = (why?: string): Plan => {
     if (why) reasons.push(why)
-    return { route: 'none', reasons, candidates }
+    const refusal = mode === 'local-only' ? 'local_unavailable' : remote.code ?? (mode === 'remote-only' ? 'invalid_request' : 'local_unavailable')
+    return { route: 'none', refusal, reasons, candidates }
   }
   const canRunLocally = !environment.problem && chosen !== undefined
 
@@ -105,10 +116,23 @@ export function planRoute(input: PlanInput): Plan {
   }
 }
 
-function remoteAvailability({ hasRemote, device }: PlanInput): { problem?: string } {
+interface RemoteAvailability {
+  problem?: string
+  /** What a problem of the gateway's own is refused with; none when no remote is configured. */
+  code?: TandemErrorCode
+  /** Why the gateway, when it can be used. */
+  reason?: string
+}
+
+function remoteAvailability({ hasRemote, device, gatewayModels: listed, modelId }: PlanInput): RemoteAvailability {
   if (!hasRemote) return { problem: 'no remote configured (options.remote)' }
-  if (!device.online) return { problem: 'offline: the gateway cannot be reached' }
-  return {}
+  if (!device.online) return { problem: 'offline: the gateway cannot be reached', code: 'network' }
+  if (listed === undefined) return { reason: `remote: ${modelId} on the gateway (its model list was not read)` }
+  if ('error' in listed) return { reason: `remote: the gateway's model list could not be read (${listed.error}); trying ${modelId} there` }
+  if (listed.ids.includes(modelId)) return { reason: `remote: the gateway serves ${modelId}` }
+  // A native-server lists only the models it has loaded: while it starts, the list is empty.
+  if (listed.ids.length === 0) return { reason: `remote: the gateway lists no models yet (it may be starting); trying ${modelId} there` }
+  return { problem: `the gateway does not serve ${modelId} (it serves ${listed.ids.join(', ')})`, code: 'not_found' }
 }
 
 interface LocalEnvironment {

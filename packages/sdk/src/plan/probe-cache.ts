@@ -1,6 +1,6 @@
 import { createStore, get, set, type UseStore } from 'idb-keyval'
 import { z } from 'zod'
-import type { DeviceProfile } from './device.ts'
+import { deviceProfileSchema, type DeviceProfile } from './device.ts'
 import { probeDevice } from './probe.ts'
 
 const KEY = 'device-profile'
@@ -8,21 +8,7 @@ const KEY = 'device-profile'
 export const PROBE_MAX_AGE_MS = 24 * 60 * 60 * 1000
 
 // What IndexedDB hands back is input like any other: an older SDK may have stored another shape.
-const cachedSchema = z.object({
-  at: z.number(),
-  profile: z.object({
-    canStartWorker: z.boolean(),
-    webgpu: z.object({ isFallbackAdapter: z.boolean(), shaderF16: z.boolean(), maxBufferSize: z.number(), maxStorageBufferBindingSize: z.number() }).nullable(),
-    deviceMemoryGiB: z.number().nullable(),
-    cores: z.number().nullable(),
-    storage: z.object({ quotaBytes: z.number(), usageBytes: z.number(), persisted: z.boolean() }).nullable(),
-    crossOriginIsolated: z.boolean(),
-    jspi: z.boolean(),
-    memory64: z.boolean(),
-    online: z.boolean(),
-    saveData: z.boolean(),
-  }),
-})
+const cachedSchema = z.object({ at: z.number(), profile: deviceProfileSchema })
 
 let store: UseStore | undefined
 

@@ -1,5 +1,6 @@
 import { TandemError, decodeChatStream, errorFromResponse, retryAfterMs, sleep, toTandemError, type ChatRequest, type ChatStreamPart } from '@tandem/protocol'
 import type { Transport } from '../transport.ts'
+import { cachedModelList, readModelList } from './model-list.ts'
 
 export type Credentials =
   | { apiKey: string }
@@ -16,14 +17,22 @@ export type RemoteOptions = Credentials & {
   fetch?: typeof fetch
 }
 
+/** The remote route, which can also say what it serves. */
+export interface RemoteTransport extends Transport {
+  readonly route: 'remote'
+  /** The model ids the gateway lists for this credential (`GET /models`), kept a minute and shared by concurrent callers. */
+  models(): Promise<readonly string[]>
+}
+
 const RETRYABLE_STATUS = new Set([429, 503])
 const BACKOFF_MS = [250, 1000, 2000]
 
 /** The remote route: fetch + the SSE decoder, with credentials, bounded retries before the first byte, and abort. */
-export function createRemoteTransport(options: RemoteOptions): Transport {
+export function createRemoteTransport(options: RemoteOptions): RemoteTransport {
   const { baseURL, maxRetries = 2, maxRetryDelayMs = 10_000 } = options
   const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis)
-  const url = `${baseURL.replace(/\/+$/, '')}/chat/completions`
+  const base = baseURL.replace(/\/+$/, '')
+  const url = `${base}/chat/completions`
   let token: string | undefined
 
   async function authorization(): Promise<string> {
@@ -72,6 +81,10 @@ export function createRemoteTransport(options: RemoteOptions): Transport {
 
   return {
     route: 'remote',
+    async models() {
+      const credential = await authorization()
+      return cachedModelList(`${base}/models ${credential}`, () => readModelList(fetchImpl, `${base}/models`, credential))
+    },
     async *stream(request, signal): AsyncGenerator<ChatStreamPart> {
       let response: Response
       try {
