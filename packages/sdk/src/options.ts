@@ -19,7 +19,7 @@ export const tandemOptionsSchema = z.object({
     .optional(),
   local: z
     .object({
-      /** Starts the runtime's worker; with Vite: `import LocalWorker from '@tandem/local-worker/worker?worker'`, then `() => new LocalWorker()`. */
+      /** Starts the runtime's worker: `startLocalWorker` from `@tandem/local-worker`. */
       worker: fn<() => Worker>('a function returning a Worker'),
       /** Where `<model>.manifest.json` and its shards are served; defaults to `/models/` on this page's origin. */
       modelsURL: z.string().min(1).optional(),

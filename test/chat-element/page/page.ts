@@ -3,7 +3,7 @@
 // The page the element's browser tests open: <tandem-chat> from its package, configured from the
 // query string (gateway, key, route, model, models URL), with the real local worker available.
 import { renderMarkdown, type TandemChat } from '@tandem/chat-element'
-import LocalWorker from '@tandem/local-worker/worker?worker'
+import { startLocalWorker } from '@tandem/local-worker'
 
 const params = new URLSearchParams(location.search)
 const chat = document.createElement('tandem-chat') as TandemChat
@@ -11,7 +11,7 @@ for (const name of ['gateway', 'publishable-key', 'route', 'model', 'models-url'
   const value = params.get(name)
   if (value !== null) chat.setAttribute(name, value)
 }
-if (params.has('local')) chat.worker = () => new LocalWorker()
+if (params.has('local')) chat.worker = startLocalWorker
 chat.style.height = '100%'
 document.body.append(chat)
 

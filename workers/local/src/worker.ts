@@ -1,4 +1,4 @@
-// The Web Worker entry. With Vite: `import LocalWorker from '@tandem/local-worker/worker?worker'`, then `new LocalWorker()`.
+// The Web Worker's module. Pages start it with `startLocalWorker()` (index.ts), which finds this file beside itself.
 import type { LoadProgress } from '@tandem/protocol'
 import { expose, releaseProxy, transfer, type Remote } from 'comlink'
 import { createLocalRuntime } from './runtime.ts'
