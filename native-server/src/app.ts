@@ -39,7 +39,17 @@ export function createApp(options: AppOptions): Hono<{ Variables: { requestId: s
   app.get('/metrics', () => new Response(metrics.render(), { headers: { 'content-type': PROMETHEUS_CONTENT_TYPE } }))
 
   app.get('/v1/models', (c) => {
-    const list: ModelList = { object: 'list', data: engine.models().map((m) => ({ id: m.id, object: 'model', created: m.created, owned_by: m.ownedBy })) }
+    const list: ModelList = {
+      object: 'list',
+      data: engine.models().map((m) => ({
+        id: m.id,
+        object: 'model',
+        created: m.created,
+        owned_by: m.ownedBy,
+        ...(m.maxModelLen !== undefined && { max_model_len: m.maxModelLen }),
+        ...(m.promptBound !== undefined && { prompt_bound: m.promptBound }),
+      })),
+    }
     return c.json(list)
   })
 

@@ -1,6 +1,7 @@
 import {
   effectiveMaxTokens,
   encodeChatStream,
+  modelNotFound,
   parseChatRequest,
   readBodyText,
   TandemError,
@@ -110,7 +111,7 @@ async function readRequest(raw: Request, engine: Engine, { maxTokens, maxBodyByt
     if (configured === undefined || configured.includes(request.model)) {
       throw new TandemError('model_loading', `model: "${request.model}" is still loading; retry shortly`, { param: 'model' })
     }
-    throw new TandemError('not_found', `model: "${request.model}" is not served here; GET /v1/models lists what is`, { param: 'model' })
+    throw modelNotFound(request.model)
   }
   const asked = effectiveMaxTokens(request)
   if (maxTokens !== undefined && asked !== undefined && asked > maxTokens) {

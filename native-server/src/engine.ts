@@ -1,4 +1,4 @@
-import type { ChatCompletionChunk, ChatRequest } from '@tandem/protocol'
+import type { ChatCompletionChunk, ChatRequest, PromptBound } from '@tandem/protocol'
 
 /** A model as `GET /v1/models` lists it. */
 export interface ServedModel {
@@ -6,6 +6,10 @@ export interface ServedModel {
   /** Unix seconds. */
   created: number
   ownedBy: string
+  /** Tokens per sequence, prompt and completion together, when known: `max_model_len`, as vLLM says it. */
+  maxModelLen?: number | undefined
+  /** How to bound a prompt's tokens from below without the tokenizer, when the engine knows it. */
+  promptBound?: PromptBound | undefined
 }
 
 export interface EngineStats {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { TandemError } from '@tandem/protocol'
+import { modelNotFound, TandemError } from '@tandem/protocol'
 import { errorResponse } from './error-response.ts'
 
 describe('errorResponse', () => {
@@ -10,8 +10,11 @@ describe('errorResponse', () => {
   })
 
   it('names an unknown model as OpenAI does', async () => {
-    const response = errorResponse(new TandemError('not_found', 'model: "x" is not served here', { param: 'model' }))
-    expect([response.status, ((await response.json()) as { error: { code: string } }).error.code]).toEqual([404, 'model_not_found'])
+    const response = errorResponse(modelNotFound('x'))
+    expect([response.status, await response.json()]).toEqual([
+      404,
+      { error: { message: 'The model `x` does not exist or you do not have access to it.', type: 'invalid_request_error', code: 'model_not_found', param: 'model' } },
+    ])
   })
 
   it('tells refused clients when to retry', () => {

@@ -9,12 +9,12 @@ import {
   type Token,
 } from 'node-llama-cpp'
 import { tokenByteTable, type GgufTokenizer } from '@tandem/models'
-import { assistantPrefix, effectiveMaxTokens, TandemError, type ChatCompletionChunk, type ChatRequest } from '@tandem/protocol'
+import { assistantPrefix, effectiveMaxTokens, minPromptTokens, TandemError, type ChatCompletionChunk, type ChatRequest } from '@tandem/protocol'
 import { Admission } from './admission.ts'
 import { ChunkQueue } from './chunk-queue.ts'
 import type { Engine, EngineStats, GenerationContext, ServedModel } from './engine.ts'
 import type { Logger } from './logger.ts'
-import { renderGrok2Prompt, type PromptPart } from './prompt.ts'
+import { renderGrok2Prompt, TEMPLATE_TOKENS_PER_MESSAGE, type PromptPart } from './prompt.ts'
 import { runSequence } from './run-sequence.ts'
 import { samplingFor } from './sampling.ts'
 import { StepGate } from './step-gate.ts'
@@ -50,6 +50,9 @@ interface Loaded {
   bytesOf: (token: Token) => Uint8Array
   vocabularySize: number
 }
+
+/** Tokenizing yields to the event loop after this long, so one huge prompt does not stall every other request. */
+const TOKENIZE_SLICE_MS = 4
 
 const LOG_LEVELS: Record<string, 'debug' | 'info' | 'warn' | 'error'> = {
   [LlamaLogLevel.disabled]: 'debug',
@@ -95,13 +98,20 @@ export class LlamaCppEngine implements Engine {
     )
     const tokenizer = (model.fileInfo.metadata as { tokenizer?: { ggml?: GgufTokenizer } }).tokenizer?.ggml
     const table = tokenizer ? tokenByteTable(tokenizer) : undefined
+    const maxTokenBytes = table?.reduce((longest, bytes) => Math.max(longest, bytes.length), 0)
     const encoder = new TextEncoder()
     if (model.fileInfo.metadata.general.architecture !== 'grok') {
       logger.warn('not a Grok model: prompts use the Grok-2 chat template all the same', { model: name, architecture: model.fileInfo.metadata.general.architecture })
     }
     logger.info('model loaded', { model: name, path, contextSize: context.contextSize, sequences: parallel, gpuLayers: model.gpuLayers, bytes: model.size })
     return {
-      served: { id: name, created: Math.floor(Date.now() / 1000), ownedBy: 'tandem' },
+      served: {
+        id: name,
+        created: Math.floor(Date.now() / 1000),
+        ownedBy: 'tandem',
+        maxModelLen: context.contextSize,
+        promptBound: maxTokenBytes ? { max_token_bytes: maxTokenBytes, tokens_per_message: TEMPLATE_TOKENS_PER_MESSAGE } : undefined,
+      },
       model,
       context,
       sequences: Array.from({ length: parallel }, () => context.getSequence()),
@@ -144,15 +154,13 @@ export class LlamaCppEngine implements Engine {
       throw new TandemError('unsupported', `response_format "${request.response_format.type}" is not supported by this model`, { param: 'response_format.type' })
     }
     const prefix = assistantPrefix(request)
-    const prompt = this.tokenize(entry, renderGrok2Prompt(request.messages))
-    const room = entry.context.contextSize - prompt.length
-    if (room < 1) {
-      throw new TandemError(
-        'context_length_exceeded',
-        `messages: the prompt is ${prompt.length} tokens, and this model's context holds ${entry.context.contextSize}`,
-        { param: 'messages' },
-      )
-    }
+    const { contextSize } = entry.context
+    // What certainly cannot fit is refused before it is tokenized; the rest is tokenized in slices.
+    const atLeast = entry.served.promptBound ? minPromptTokens(request.messages, entry.served.promptBound) : 0
+    if (atLeast >= contextSize) throw promptTooLong(`at least ${atLeast}`, contextSize)
+    const prompt = await this.tokenize(entry, renderGrok2Prompt(request.messages), contextSize, signal)
+    const room = contextSize - prompt.length
+    if (room < 1) throw promptTooLong(prompt.length === contextSize ? `at least ${contextSize}` : String(prompt.length), contextSize)
     const sampling = samplingFor(request, entry.vocabularySize)
     const slot = await entry.admission.acquire(signal)
 
@@ -199,19 +207,36 @@ export class LlamaCppEngine implements Engine {
     return queue
   }
 
-  /** Text stretches tokenized with control-token parsing off; control tokens placed by id. */
-  private tokenize(entry: Loaded, parts: readonly PromptPart[]): Token[] {
+  /**
+   * Text stretches tokenized with control-token parsing off; control tokens placed by id. A stretch
+   * at a time, yielding to the event loop every few ms, and no further than `limit` tokens (past it
+   * the prompt cannot fit and is refused, with `limit` tokens returned).
+   */
+  private async tokenize(entry: Loaded, parts: readonly PromptPart[], limit: number, signal: AbortSignal): Promise<Token[]> {
     const tokens: Token[] = []
     const bos = entry.model.tokens.bos
     if (bos !== null && entry.model.fileInfo.metadata.tokenizer?.ggml?.add_bos_token === true) tokens.push(bos)
+    const specials = new Map<string, Token>()
+    let sliceStart = performance.now()
     for (const part of parts) {
       if (typeof part === 'string') {
-        tokens.push(...entry.model.tokenize(part, false))
-        continue
+        for (const token of entry.model.tokenize(part, false)) tokens.push(token)
+      } else {
+        let special = specials.get(part.special)
+        if (special === undefined) {
+          const found = entry.model.tokenize(part.special, true)
+          if (found.length !== 1) throw new TandemError('unsupported', `this model has no ${part.special} token: it is not a Grok-2 chat model`)
+          special = found[0]!
+          specials.set(part.special, special)
+        }
+        tokens.push(special)
       }
-      const special = entry.model.tokenize(part.special, true)
-      if (special.length !== 1) throw new TandemError('unsupported', `this model has no ${part.special} token: it is not a Grok-2 chat model`)
-      tokens.push(special[0]!)
+      if (tokens.length >= limit) return tokens.slice(0, limit)
+      if (performance.now() - sliceStart >= TOKENIZE_SLICE_MS) {
+        await new Promise((resolve) => setImmediate(resolve))
+        if (signal.aborted) throw abortReason(signal)
+        sliceStart = performance.now()
+      }
     }
     return tokens
   }
@@ -236,6 +261,10 @@ export class LlamaCppEngine implements Engine {
 /** Why a generation was stopped: the server's own reason (shutting down), or the client's abort. */
 function abortReason(signal: AbortSignal): TandemError {
   return TandemError.isInstance(signal.reason) ? signal.reason : new TandemError('aborted', 'the request was aborted')
+}
+
+function promptTooLong(tokens: string, contextSize: number): TandemError {
+  return new TandemError('context_length_exceeded', `messages: the prompt is ${tokens} tokens, and this model's context holds ${contextSize}`, { param: 'messages' })
 }
 
 /** A start-up failure, said in terms of the flag that caused it. */

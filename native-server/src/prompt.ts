@@ -5,6 +5,9 @@ import { SEPARATOR } from '@tandem/models'
 export type PromptPart = string | { special: string }
 
 const separator = { special: SEPARATOR }
+
+/** Tokens the template adds beside the text of every message but a final prefix: its `<|separator|>`. */
+export const TEMPLATE_TOKENS_PER_MESSAGE = 1
 const TURN_END = [separator, '\n\n'] as const
 
 /**

@@ -4,6 +4,7 @@ import {
   errorFromResponse,
   modelListSchema,
   TandemError,
+  type Model,
   type ChatCompletionChunk,
   type ChatRequest,
 } from '@tandem/protocol'
@@ -66,10 +67,10 @@ export class UpstreamEngine implements Engine {
   async load(): Promise<void> {
     this.supervisor?.start()
     const deadline = performance.now() + this.options.readyTimeoutMs
-    let ids: string[] | undefined
-    while (!ids) {
-      ids = await this.checkAll()
-      if (ids) break
+    let listed: Model[] | undefined
+    while (!listed) {
+      listed = await this.checkAll()
+      if (listed) break
       if (this.closing.signal.aborted) throw new TandemError('upstream_unavailable', 'closed while waiting for the upstream')
       if (performance.now() > deadline) {
         await this.supervisor?.stop()
@@ -78,26 +79,29 @@ export class UpstreamEngine implements Engine {
       await new Promise((resolve) => setTimeout(resolve, 250))
     }
     const created = Math.floor(Date.now() / 1000)
-    const wanted = this.options.models.length > 0 ? this.options.models : ids.map((id) => ({ name: id, source: id }))
-    this.served = wanted.map(({ name, source }) => ({ id: name, upstreamId: source, created, ownedBy: 'upstream' }))
+    const wanted = this.options.models.length > 0 ? this.options.models : listed.map(({ id }) => ({ name: id, source: id }))
+    this.served = wanted.map(({ name, source }) => {
+      const model = listed.find(({ id }) => id === source)
+      return { id: name, upstreamId: source, created: model?.created || created, ownedBy: 'upstream', maxModelLen: model?.max_model_len ?? undefined }
+    })
     this.loaded = true
     this.options.logger.info('upstream ready', { urls: this.options.urls, models: this.served.map((m) => `${m.id}→${m.upstreamId}`) })
     this.healthTimer = setInterval(() => void this.checkAll(), this.options.healthIntervalMs ?? 2000)
     this.healthTimer.unref()
   }
 
-  /** Marks each target healthy or not by `GET /v1/models`; the first healthy one's model ids. */
-  private async checkAll(): Promise<string[] | undefined> {
+  /** Marks each target healthy or not by `GET /v1/models`; the first healthy one's models. */
+  private async checkAll(): Promise<Model[] | undefined> {
     const lists = await Promise.all(
       this.targets.map(async (target) => {
         try {
           const response = await fetch(`${target.url}/v1/models`, { signal: AbortSignal.any([AbortSignal.timeout(2000), this.closing.signal]) })
           const list = response.ok ? modelListSchema.safeParse(await response.json()) : undefined
           // A server still loading may already answer, with no models yet.
-          const ids = list?.success && list.data.data.length > 0 ? list.data.data.map((model) => model.id) : undefined
-          if (target.healthy !== (ids !== undefined)) this.options.logger.info(ids ? 'upstream up' : 'upstream down', { url: target.url })
-          target.healthy = ids !== undefined
-          return ids
+          const models = list?.success && list.data.data.length > 0 ? list.data.data : undefined
+          if (target.healthy !== (models !== undefined)) this.options.logger.info(models ? 'upstream up' : 'upstream down', { url: target.url })
+          target.healthy = models !== undefined
+          return models
         } catch {
           if (target.healthy) this.options.logger.warn('upstream down', { url: target.url })
           target.healthy = false
@@ -105,7 +109,7 @@ export class UpstreamEngine implements Engine {
         }
       }),
     )
-    return lists.find((ids) => ids !== undefined)
+    return lists.find((models) => models !== undefined)
   }
 
   /** The supervised command's process id (its process group), while it runs. */
@@ -114,7 +118,7 @@ export class UpstreamEngine implements Engine {
   }
 
   models(): readonly ServedModel[] {
-    return this.served.map(({ id, created, ownedBy }) => ({ id, created, ownedBy }))
+    return this.served.map(({ id, created, ownedBy, maxModelLen }) => ({ id, created, ownedBy, maxModelLen }))
   }
 
   configuredModels(): readonly string[] | undefined {

@@ -75,7 +75,7 @@ export function gatewaySuite({ runtime, start, logs, abortTries = 1 }: SuiteOpti
     beforeAll(async () => {
       try {
         ;[local, remote] = await Promise.all([startUpstream(), spawnUpstream()])
-        gateway = await start(gatewayEnv([local.server.url, remote.url], { EDGE_MAX_BODY_BYTES: '65536' }))
+        gateway = await start(gatewayEnv([local.server.url, remote.url], { EDGE_MAX_BODY_BYTES: String(1024 * 1024) }))
       } catch (error) {
         await closeAll(gateway, local?.server, remote)
         throw error
@@ -96,6 +96,10 @@ export function gatewaySuite({ runtime, start, logs, abortTries = 1 }: SuiteOpti
         body: typeof body === 'string' ? body : JSON.stringify(body),
         signal,
       })
+    }
+
+    async function mintedToken(): Promise<string> {
+      return ((await (await post({ subject: 'page-user' }, { path: '/v1/tokens' })).json()) as { token: string }).token
     }
 
     const upstreamRequests = async () => (await Promise.all(upstreams().map((u) => metric(u, 'tandem_requests_total')))).reduce((a, b) => a + b, 0)
@@ -163,6 +167,7 @@ export function gatewaySuite({ runtime, start, logs, abortTries = 1 }: SuiteOpti
         [keys.secret, WEB_ORIGIN, 403, 'permission_error'],
         [keys.publishable, undefined, 403, 'permission_error'],
         [keys.publishable, 'https://elsewhere.example', 403, 'permission_error'],
+        [await mintedToken(), 'https://elsewhere.example', 403, 'permission_error'],
       ]
       for (const [key, origin, status, type] of cases) {
         const response = await post(chat(), { key, origin })
@@ -294,7 +299,7 @@ export function gatewaySuite({ runtime, start, logs, abortTries = 1 }: SuiteOpti
       expect((await post(chat({ max_tokens: 1 }), { key: keys.minter })).status).toBe(429)
     })
 
-    it('answers CORS preflight for configured origins only, without touching an upstream', async () => {
+    it('answers CORS preflight from any origin without touching an upstream, and lets a page elsewhere read only its origin refusal', async () => {
       const before = await upstreamRequests()
       const preflight = (origin: string) =>
         fetch(`${gateway!.url}/v1/chat/completions`, {
@@ -305,7 +310,14 @@ export function gatewaySuite({ runtime, start, logs, abortTries = 1 }: SuiteOpti
       expect(allowed.status).toBe(204)
       expect(allowed.headers.get('access-control-allow-origin')).toBe(WEB_ORIGIN)
       expect(allowed.headers.get('access-control-allow-headers')).toMatch(/authorization/)
-      expect((await preflight('https://elsewhere.example')).headers.get('access-control-allow-origin')).toBeNull()
+      // A preflight carries no credential to judge: granted, so that the page can read why its key is refused.
+      expect((await preflight('https://elsewhere.example')).headers.get('access-control-allow-origin')).toBe('https://elsewhere.example')
+      const refused = await post(chat({ stream: true }), { key: keys.publishable, origin: 'https://elsewhere.example' })
+      expect([refused.status, refused.headers.get('access-control-allow-origin')]).toEqual([403, 'https://elsewhere.example'])
+      expect(await envelope(refused)).toMatchObject({ code: 'origin_not_allowed', message: expect.stringContaining('--allow-origin https://elsewhere.example') })
+      const unknown = await post(chat(), { key: 'pk_edge_test_wrong', origin: 'https://elsewhere.example' })
+      expect([unknown.status, unknown.headers.get('access-control-allow-origin')]).toEqual([401, null])
+      await unknown.arrayBuffer()
       expect(await upstreamRequests()).toBe(before)
 
       const fromPage = await post(chat({ stream: true }), { key: keys.publishable, origin: WEB_ORIGIN })
@@ -314,11 +326,83 @@ export function gatewaySuite({ runtime, start, logs, abortTries = 1 }: SuiteOpti
       expect((await partsOf(fromPage)).at(-1)).toEqual({ type: 'done' })
     })
 
+    it('lists each model with its upstreams’ created time and context', async () => {
+      const list = (await (await fetch(`${gateway!.url}/v1/models`, { headers: { authorization: `Bearer ${keys.secret}` } })).json()) as { data: Array<{ created: number; max_model_len?: number }> }
+      const now = Math.floor(Date.now() / 1000)
+      expect(list.data).toEqual([expect.objectContaining({ id: MODEL, max_model_len: 4096 })])
+      // The earliest load time of the two native-servers: a real time, before now, and the same on the next call.
+      expect(list.data[0]!.created).toBeGreaterThan(now - 3600)
+      expect(list.data[0]!.created).toBeLessThanOrEqual(now)
+      await new Promise((resolve) => setTimeout(resolve, 1100))
+      const again = (await (await fetch(`${gateway!.url}/v1/models`, { headers: { authorization: `Bearer ${keys.secret}` } })).json()) as { data: Array<{ created: number }> }
+      expect(again.data[0]!.created).toBe(list.data[0]!.created)
+    })
+
+    it('refuses a prompt that cannot fit the model’s context before any upstream, uncharged', async () => {
+      const before = await upstreamRequests()
+      const huge = await post({ model: MODEL, messages: Array.from({ length: 30_000 }, () => ({ role: 'user', content: 'x' })), stream: true })
+      expect(huge.status).toBe(400)
+      expect(await envelope(huge)).toEqual({
+        code: 'context_length_exceeded',
+        type: 'invalid_request_error',
+        param: 'messages',
+        message: "messages: the prompt is at least 31874 tokens, and this model's context holds 4096",
+      })
+      expect(huge.headers.get('x-ratelimit-remaining-requests')).toBeNull()
+      expect(await upstreamRequests()).toBe(before)
+      // What may fit still goes on: native-server counts, and refuses what does not.
+      const edge = await post({ model: MODEL, messages: Array.from({ length: 3_500 }, () => ({ role: 'user', content: 'x' })) })
+      expect([edge.status, (await envelope(edge)).code]).toEqual([400, 'context_length_exceeded'])
+      expect(await upstreamRequests()).toBe(before + 1)
+    })
+
+    it('limits a key’s concurrent requests, giving a place back when a stream ends, fails before its first byte, or its client leaves', async () => {
+      const active = async () => (await Promise.all(upstreams().map((u) => metric(u, 'tandem_active_sequences')))).reduce((a, b) => a + b, 0)
+      const open = async () => {
+        const client = new AbortController()
+        const response = await post(long(), { key: keys.narrow, signal: client.signal })
+        expect(response.status).toBe(200)
+        const reader = response.body!.getReader()
+        await reader.read()
+        return client
+      }
+      const third = async () => post(chat({ max_tokens: 1 }), { key: keys.narrow })
+      await expect.poll(active).toBe(0)
+      const clients = [await open(), await open()]
+      const before = await upstreamRequests()
+      const refused = await third()
+      expect([refused.status, refused.headers.get('retry-after')]).toEqual([429, '1'])
+      expect(await envelope(refused)).toMatchObject({ code: 'rate_limited', message: expect.stringMatching(/this key may have 2 chat completions running/) })
+      expect(await upstreamRequests()).toBe(before)
+
+      // The client leaves: its place comes back.
+      clients[0]!.abort()
+      await expect
+        .poll(async () => {
+          const response = await third()
+          await response.arrayBuffer()
+          return response.status
+        }, { timeout: 10_000 })
+        .toBe(200)
+      clients[1]!.abort()
+      await expect.poll(active, { timeout: 10_000 }).toBe(0)
+      // Streams that end, and requests an upstream refuses, give theirs back too: many times the limit in turn.
+      for (let i = 0; i < 3; i++) {
+        expect((await partsOf(await post(chat({ stream: true }), { key: keys.narrow }))).at(-1)).toEqual({ type: 'done' })
+        const unsupported = await post(chat({ stream: true, response_format: { type: 'json_object' } }), { key: keys.narrow })
+        expect(unsupported.status).toBe(400)
+        await unsupported.arrayBuffer()
+      }
+      const again = [await open(), await open()]
+      for (const client of again) client.abort()
+      await expect.poll(active, { timeout: 10_000 }).toBe(0)
+    })
+
     it('answers 200+ generated malformed requests with 4xx before any upstream, and keeps serving', async () => {
       const before = await upstreamRequests()
       const valid = chat({ max_tokens: 2 })
-      // Over the gateway's 64 KiB test body limit too.
-      const broken: Record<string, unknown[]> = { ...BROKEN_FIELDS, messages: [...BROKEN_FIELDS.messages!, [{ role: 'user', content: 'x'.repeat(70_000) }]] }
+      // Over the gateway's 1 MiB body limit too.
+      const broken: Record<string, unknown[]> = { ...BROKEN_FIELDS, messages: [...BROKEN_FIELDS.messages!, [{ role: 'user', content: 'x'.repeat(1_100_000) }]] }
       const notJson = fc.string().filter((text) => {
         try {
           JSON.parse(text)
@@ -389,7 +473,7 @@ export function gatewaySuite({ runtime, start, logs, abortTries = 1 }: SuiteOpti
     it('ends a stream whose upstream dies with an error event, and moves later requests to the other', async () => {
       // Two streams at once: least-outstanding balancing puts one on each upstream.
       const clients = [new AbortController(), new AbortController()]
-      const open = await Promise.all(clients.map((client) => post(long(), { signal: client.signal })))
+      const open = await Promise.all(clients.map((client) => post(long(), { key: keys.narrow, signal: client.signal })))
       const streams = open.map((response) => decodeChatStream(response.body!))
       for (const stream of streams) expect((await stream.next()).value).toMatchObject({ type: 'chunk' })
       expect([await metric(local!.server, 'tandem_active_sequences'), await metric(remote!, 'tandem_active_sequences')]).toEqual([1, 1])
@@ -405,6 +489,18 @@ export function gatewaySuite({ runtime, start, logs, abortTries = 1 }: SuiteOpti
       expect(dead.last).toMatchObject({ type: 'error', error: { code: expect.stringMatching(/^upstream_(unavailable|error)$/) } })
       clients[1 - dead.index]!.abort()
       await ends[1 - dead.index]
+      // Both places came back, the cut stream's and the abandoned one's: the key has its two again.
+      const after = [new AbortController(), new AbortController()]
+      await expect
+        .poll(async () => {
+          const response = await post(chat({ max_tokens: 1 }), { key: keys.narrow })
+          await response.arrayBuffer()
+          return response.status
+        }, { timeout: 10_000 })
+        .toBe(200)
+      const both = await Promise.all(after.map((client) => post(long(), { key: keys.narrow, signal: client.signal })))
+      expect(both.map((response) => response.status)).toEqual([200, 200])
+      for (const client of after) client.abort()
 
       for (let i = 0; i < 5; i++) {
         const response = await post(chat({ stream: i % 2 === 0 }))

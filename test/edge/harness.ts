@@ -17,6 +17,7 @@ export const keys = {
   frugal: 'sk_edge_test_frugal',
   metered: 'sk_edge_test_metered',
   minter: 'sk_edge_test_minter',
+  narrow: 'sk_edge_test_narrow',
   publishable: 'pk_edge_test_web',
 } as const
 
@@ -33,19 +34,20 @@ export interface Gateway {
   close(): Promise<void>
 }
 
-/** The gateway's settings for these upstreams: three secret keys with different limits, a publishable key, tokens. */
+/** The gateway's settings for these upstreams: secret keys with different limits, a publishable key, tokens. Concurrency is left wide except on `narrow`, so bursts meet the limits they test. */
 export function gatewayEnv(upstreams: readonly string[], overrides: Record<string, string> = {}): Record<string, string> {
   return {
     EDGE_UPSTREAMS: upstreams.join(','),
     EDGE_MODELS: MODEL,
     EDGE_SECRET_KEYS: JSON.stringify([
-      { id: 'server', sha256: sha256(keys.secret), limits: { rpm: 100_000, tpm: 1e9 }, token_limits: { rpm: 100_000, tpm: 1e9 } },
-      { id: 'limited', sha256: sha256(keys.limited), limits: { rpm: 5, tpm: 1e9 } },
-      { id: 'frugal', sha256: sha256(keys.frugal), limits: { rpm: 1000, tpm: 300 } },
-      { id: 'metered', sha256: sha256(keys.metered), limits: { rpm: 100_000, tpm: METERED_TPM } },
-      { id: 'minter', sha256: sha256(keys.minter), limits: { rpm: 40, tpm: 1e9 }, token_limits: { rpm: 3, tpm: 1e9 } },
+      { id: 'server', sha256: sha256(keys.secret), limits: { rpm: 100_000, tpm: 1e9, concurrent: 1000 }, token_limits: { rpm: 100_000, tpm: 1e9, concurrent: 1000 } },
+      { id: 'limited', sha256: sha256(keys.limited), limits: { rpm: 5, tpm: 1e9, concurrent: 1000 } },
+      { id: 'frugal', sha256: sha256(keys.frugal), limits: { rpm: 1000, tpm: 300, concurrent: 1000 } },
+      { id: 'metered', sha256: sha256(keys.metered), limits: { rpm: 100_000, tpm: METERED_TPM, concurrent: 1000 } },
+      { id: 'minter', sha256: sha256(keys.minter), limits: { rpm: 40, tpm: 1e9, concurrent: 1000 }, token_limits: { rpm: 3, tpm: 1e9, concurrent: 1000 } },
+      { id: 'narrow', sha256: sha256(keys.narrow), limits: { rpm: 100_000, tpm: 1e9, concurrent: 2 } },
     ]),
-    EDGE_PUBLISHABLE_KEYS: JSON.stringify([{ id: 'web', sha256: sha256(keys.publishable), origins: [WEB_ORIGIN], limits: { rpm: 100_000, tpm: 1e9 } }]),
+    EDGE_PUBLISHABLE_KEYS: JSON.stringify([{ id: 'web', sha256: sha256(keys.publishable), origins: [WEB_ORIGIN], limits: { rpm: 100_000, tpm: 1e9, concurrent: 1000 } }]),
     EDGE_TOKEN_SECRET: TOKEN_SECRET,
     EDGE_HEALTH_INTERVAL_MS: '1000',
     EDGE_LOG_LEVEL: 'warn',

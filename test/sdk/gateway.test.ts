@@ -85,7 +85,7 @@ describe('the SDK through the gateway in workerd', () => {
     const cases: Array<[string, Partial<TandemOptions>, string | undefined, string, number, RegExp]> = [
       ['wrong key', { remote: { baseURL: `${gateway!.url}/v1`, apiKey: 'sk_edge_test_wrong' } }, undefined, 'unauthorized', 401, /^invalid API key$/],
       // Node's fetch sends no Origin, so a publishable key is a known credential from the wrong place.
-      ['publishable key from a server', { remote: { baseURL: `${gateway!.url}/v1`, apiKey: keys.publishable } }, undefined, 'forbidden', 403, /^this publishable key is not valid from this origin$/],
+      ['publishable key from a server', { remote: { baseURL: `${gateway!.url}/v1`, apiKey: keys.publishable } }, undefined, 'forbidden', 403, /^publishable keys are for web pages: this request has no Origin; a server must use a secret key$/],
     ]
     for (const [what, options, model, code, status, message] of cases) {
       const watched = watchedFetch()

@@ -15,6 +15,8 @@ const codes = {
   unsupported: { status: 400, type: 'invalid_request_error', retryable: false },
   unauthorized: { status: 401, type: 'authentication_error', retryable: false },
   forbidden: { status: 403, type: 'permission_error', retryable: false },
+  // A known publishable key (or a token) from a page whose origin it does not list: the one refusal a page may read.
+  origin_not_allowed: { status: 403, type: 'permission_error', retryable: false },
   not_found: { status: 404, type: 'invalid_request_error', retryable: false },
   payload_too_large: { status: 413, type: 'invalid_request_error', retryable: false },
   rate_limited: { status: 429, type: 'rate_limit_error', retryable: true },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { errorEnvelopeSchema, errorFromJson, errorFromResponse, TandemError, toTandemError } from './errors.ts'
+import { errorEnvelopeSchema, errorFromJson, errorFromResponse, modelNotFound, TandemError, toTandemError } from './errors.ts'
 
 describe('TandemError', () => {
   it('takes status, type and retryability from its code', () => {
@@ -32,6 +32,17 @@ describe('TandemError', () => {
       error: { message: 'temperature: must be at most 2', type: 'invalid_request_error', code: 'invalid_request', param: 'temperature' },
     })
     expect(new TandemError('internal', 'x').toEnvelope().error.param).toBeNull()
+  })
+
+  it('says an unknown model as OpenAI does, and reads it back as not_found', () => {
+    const sent = modelNotFound('gpt-9')
+    expect([sent.status, sent.toEnvelope()]).toEqual([
+      404,
+      { error: { message: 'The model `gpt-9` does not exist or you do not have access to it.', type: 'invalid_request_error', code: 'model_not_found', param: 'model' } },
+    ])
+    const received = TandemError.fromEnvelope(JSON.parse(JSON.stringify(sent.toEnvelope())) as never, sent.status)
+    expect([received.code, received.param, received.message]).toEqual(['not_found', 'model', sent.message])
+    expect(new TandemError('not_found', 'no route').toEnvelope().error.code).toBe('not_found')
   })
 
   it('crosses a boundary as data and comes back the same', () => {

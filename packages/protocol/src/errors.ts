@@ -23,9 +23,9 @@ export const errorEnvelopeSchema = z.object({
 
 export type ErrorEnvelope = z.infer<typeof errorEnvelopeSchema>
 
-/** The envelope Tandem sends: every field present, `code` one of ours. */
+/** The envelope Tandem sends: every field present, `code` one of ours or OpenAI's `model_not_found`. */
 export interface TandemErrorEnvelope {
-  error: { message: string; type: string; code: TandemErrorCode; param: string | null }
+  error: { message: string; type: string; code: TandemErrorCode | 'model_not_found'; param: string | null }
 }
 
 export interface TandemErrorOptions {
@@ -63,8 +63,10 @@ export class TandemError extends Error {
   }
 
   toEnvelope(): TandemErrorEnvelope {
+    // An unknown model goes by OpenAI's name on the wire; every decoder reads it back as `not_found`.
+    const code = this.code === 'not_found' && this.param === 'model' ? 'model_not_found' : this.code
     return {
-      error: { message: this.message, type: openAiErrorTypeFor(this.code), code: this.code, param: this.param ?? null },
+      error: { message: this.message, type: openAiErrorTypeFor(this.code), code, param: this.param ?? null },
     }
   }
 
@@ -74,6 +76,14 @@ export class TandemError extends Error {
     const wireStatus = status ?? (typeof code === 'number' && code >= 400 && code < 600 ? code : undefined)
     return new TandemError(codeFromWire(code, type, wireStatus), message, { param: param ?? undefined, status: wireStatus })
   }
+}
+
+/**
+ * A model the server does not serve, in OpenAI's words (404, `model_not_found` on the wire): the
+ * gateway and native-server say it alike.
+ */
+export function modelNotFound(model: string): TandemError {
+  return new TandemError('not_found', `The model \`${model}\` does not exist or you do not have access to it.`, { param: 'model' })
 }
 
 /**

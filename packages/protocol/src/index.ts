@@ -22,6 +22,8 @@ export type { ChatCompletion, ChatCompletionChunk, FinishReason, TandemRoute, Us
 
 export { modelListSchema, modelSchema } from './models-list.ts'
 export type { Model, ModelList } from './models-list.ts'
+export { minPromptTokens, promptBoundSchema } from './prompt-bound.ts'
+export type { PromptBound } from './prompt-bound.ts'
 
 export {
   codeForStatus,
@@ -34,7 +36,7 @@ export {
 } from './error-codes.ts'
 export type { TandemErrorCode } from './error-codes.ts'
 
-export { errorEnvelopeSchema, errorFromBody, errorFromJson, errorFromResponse, TandemError, toTandemError } from './errors.ts'
+export { errorEnvelopeSchema, errorFromBody, errorFromJson, errorFromResponse, modelNotFound, TandemError, toTandemError } from './errors.ts'
 export { readBodyText } from './read-body.ts'
 export { retryAfterMs, sleep } from './retry-after.ts'
 export type { ErrorEnvelope, TandemErrorEnvelope, TandemErrorOptions } from './errors.ts'

@@ -72,7 +72,8 @@ describe('openai compatibility (types)', () => {
     expectTypeOf<ChatCompletionChunk>().toExtend<OpenAI.Chat.ChatCompletionChunk>()
     expectTypeOf<ChatCompletion>().toExtend<OpenAI.Chat.ChatCompletion>()
     expectTypeOf<Model>().toExtend<OpenAI.Models.Model>()
-    expectTypeOf<ModelList['data'][number]>().toEqualTypeOf<OpenAI.Models.Model>()
+    // An OpenAI model, plus the context vLLM states and Tandem's prompt bound.
+    expectTypeOf<Omit<ModelList['data'][number], 'max_model_len' | 'prompt_bound'>>().toEqualTypeOf<OpenAI.Models.Model>()
   })
 
   it('reads what OpenAI servers emit, except the roles and deprecated finish reason no model server streams', () => {

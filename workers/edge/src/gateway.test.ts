@@ -63,7 +63,7 @@ describe('the gateway before any upstream', () => {
       { key: undefined, origin: undefined, status: 401, code: 'unauthorized', type: 'authentication_error' },
       { key: 'sk_nope', origin: undefined, status: 401, code: 'unauthorized', type: 'authentication_error' },
       { key: testKeys.secret, origin: WEB_ORIGIN, status: 403, code: 'forbidden', type: 'permission_error' },
-      { key: testKeys.publishable, origin: 'https://evil.example', status: 403, code: 'forbidden', type: 'permission_error' },
+      { key: testKeys.publishable, origin: 'https://evil.example', status: 403, code: 'origin_not_allowed', type: 'permission_error' },
       { key: testKeys.publishable, origin: undefined, status: 403, code: 'forbidden', type: 'permission_error' },
     ]
     for (const { key, origin, status, code, type } of cases) {
@@ -82,7 +82,7 @@ describe('the gateway before any upstream', () => {
     expect(await list(testKeys.publishable, WEB_ORIGIN)).toEqual(['grok-2-tiny', 'grok-2'])
   })
 
-  it('answers CORS preflight for configured origins only, without credentials', async () => {
+  it('answers CORS preflight from any origin, without credentials, but lets other origins read only an origin refusal', async () => {
     const { request } = await gateway()
     const preflight = (origin: string) =>
       request('/v1/chat/completions', {
@@ -95,12 +95,38 @@ describe('the gateway before any upstream', () => {
     expect(allowed.headers.get('access-control-allow-origin')).toBe(WEB_ORIGIN)
     expect(allowed.headers.get('access-control-allow-headers')).toBe('authorization,content-type,x-stainless-os')
     expect(allowed.headers.get('access-control-allow-methods')).toBe('GET,POST,OPTIONS')
-    const refused = await preflight('https://evil.example')
-    expect(refused.status).toBe(204)
-    expect([...refused.headers.keys()].filter((name) => name.startsWith('access-control-'))).toEqual([])
+    // A preflight carries no credential: granted, so the page can read the refusal its key then gets.
+    const elsewhere = await preflight('https://elsewhere.example')
+    expect([elsewhere.status, elsewhere.headers.get('access-control-allow-origin')]).toEqual([204, 'https://elsewhere.example'])
+    expect(elsewhere.headers.get('vary')).toMatch(/^Origin/)
     const actual = await request('/v1/models', { key: testKeys.publishable, origin: WEB_ORIGIN })
     expect(actual.headers.get('access-control-allow-origin')).toBe(WEB_ORIGIN)
     expect(actual.headers.get('access-control-expose-headers')).toContain('x-ratelimit-remaining-requests')
+
+    // Its known publishable key from elsewhere: a 403 the page can read, naming the origin and the setting.
+    for (const path of ['/v1/models', '/v1/chat/completions']) {
+      const refused = await request(path, { method: path === '/v1/models' ? 'GET' : 'POST', key: testKeys.publishable, origin: 'https://elsewhere.example', json: path === '/v1/models' ? undefined : chat })
+      expect([refused.status, refused.headers.get('access-control-allow-origin')]).toEqual([403, 'https://elsewhere.example'])
+      expect(refused.headers.get('access-control-expose-headers')).toContain('x-request-id')
+      expect(await envelope(refused)).toEqual({
+        code: 'origin_not_allowed',
+        type: 'permission_error',
+        param: null,
+        message:
+          'the origin https://elsewhere.example is not allowed for the publishable key "web": add it to that key\'s "origins" (EDGE_PUBLISHABLE_KEYS[0].origins; with the dev stack: npm start -- --allow-origin https://elsewhere.example, or TANDEM_ALLOWED_ORIGINS)',
+      })
+    }
+    // A token from an origin the gateway does not allow: the same, naming EDGE_CORS_ORIGINS.
+    const minted = await request('/v1/tokens', { method: 'POST', key: testKeys.secret, json: { subject: 'u' } })
+    const { token } = (await minted.json()) as { token: string }
+    const tokenElsewhere = await request('/v1/chat/completions', { method: 'POST', key: token, origin: 'https://elsewhere.example', json: chat })
+    expect([tokenElsewhere.status, tokenElsewhere.headers.get('access-control-allow-origin')]).toEqual([403, 'https://elsewhere.example'])
+    expect((await envelope(tokenElsewhere)).message).toMatch(/^the origin https:\/\/elsewhere\.example is not allowed to use tokens here: add it to EDGE_CORS_ORIGINS/)
+    // Anything else from elsewhere stays unreadable: an unknown key, a secret key, no key.
+    for (const key of ['pk_unknown', testKeys.secret, undefined]) {
+      const hidden = await request('/v1/chat/completions', { method: 'POST', key, origin: 'https://elsewhere.example', json: chat })
+      expect([hidden.status === 401 || hidden.status === 403, hidden.headers.get('access-control-allow-origin')]).toEqual([true, null])
+    }
   })
 
   it('validates the body with @tandem/protocol and names the field at fault', async () => {
@@ -111,7 +137,12 @@ describe('the gateway before any upstream', () => {
     expect(await envelope(await post(JSON.stringify({ ...chat, temperature: 9 })))).toMatchObject({ code: 'invalid_request', param: 'temperature' })
     const unknown = await post(JSON.stringify({ ...chat, model: 'gpt-9' }))
     expect(unknown.status).toBe(404)
-    expect(await envelope(unknown)).toMatchObject({ code: 'not_found', param: 'model' })
+    expect(await envelope(unknown)).toEqual({
+      code: 'model_not_found',
+      type: 'invalid_request_error',
+      param: 'model',
+      message: 'The model `gpt-9` does not exist or you do not have access to it.',
+    })
     const forbidden = await post(JSON.stringify({ ...chat, model: 'grok-2' }), testKeys.restricted)
     expect(forbidden.status).toBe(403)
     expect(await envelope(forbidden)).toMatchObject({ code: 'forbidden', param: 'model' })

@@ -1,14 +1,14 @@
 import { Hono } from 'hono'
-import { cors } from 'hono/cors'
 import { requestId } from 'hono/request-id'
 import { redactPath, TandemError, toTandemError } from '@tandem/protocol'
 import type { GatewayConfig } from './config/index.ts'
 import { accessLog } from './http/access-log.ts'
+import { browserCors } from './http/browser-cors.ts'
 import { errorResponse } from './http/error-response.ts'
 import type { GatewayEnv } from './http/gateway-env.ts'
 import { createJsonLogger, type Logger } from './http/json-logger.ts'
 import { requirePrincipal } from './http/require-principal.ts'
-import type { RateLimiter } from './limits/index.ts'
+import { ConcurrencyLimiter, type RateLimiter } from './limits/index.ts'
 import { chatCompletions } from './routes/chat-completions.ts'
 import { healthz } from './routes/healthz.ts'
 import { models } from './routes/models.ts'
@@ -27,13 +27,6 @@ export interface GatewayOptions {
   readonly log?: Logger
 }
 
-const exposedHeaders = [
-  'x-request-id',
-  'retry-after',
-  'retry-after-ms',
-  ...['limit', 'remaining', 'reset'].flatMap((what) => [`x-ratelimit-${what}-requests`, `x-ratelimit-${what}-tokens`]),
-]
-
 /**
  * The gateway: one Hono app, served by the Workers entry (`worker.ts`) and the Node
  * entry (`node.ts`). Each request is authenticated, limited and validated before any
@@ -48,28 +41,12 @@ export function createGateway({ config, limiter, fetch = webFetch, log = createJ
     headers: config.upstreamKey === undefined ? {} : { authorization: `Bearer ${config.upstreamKey}` },
     log,
   })
-  const parts = { config, limiter, pool, health, fetch, log }
-  const allowedOrigins = new Set(config.corsOrigins)
+  const parts = { config, limiter, concurrency: new ConcurrencyLimiter(), pool, health, fetch, log }
 
   const app = new Hono<GatewayEnv>()
   app.use(requestId({ limitLength: 128 }))
   app.use(accessLog(log))
-  const corsHeaders = cors({
-    origin: (origin) => (allowedOrigins.has(origin) ? origin : null),
-    allowMethods: ['GET', 'POST', 'OPTIONS'],
-    exposeHeaders: exposedHeaders,
-    maxAge: 600,
-  })
-  // CORS headers go to the configured origins only. Servers send no Origin and need none; a preflight
-  // from any other origin is answered empty, so the browser refuses it and learns nothing of the API.
-  app.use(function browserCors(c, next) {
-    const origin = c.req.header('origin')
-    if (origin !== undefined && allowedOrigins.has(origin)) return corsHeaders(c, next)
-    if (c.req.method === 'OPTIONS' && c.req.header('access-control-request-method') !== undefined) {
-      return Promise.resolve(c.body(null, 204, { vary: 'Origin' }))
-    }
-    return next()
-  })
+  app.use(browserCors(new Set(config.corsOrigins)))
   app.use(async function checkUpstreams(c, next) {
     const checks = health.runIfDue(Date.now())
     if (checks !== undefined) c.executionCtx.waitUntil(checks)

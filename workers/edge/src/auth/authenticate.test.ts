@@ -43,8 +43,15 @@ describe('authenticate', () => {
   it('accepts a publishable key only from its origins', async () => {
     const principal = await authenticate({ authorization: `Bearer ${testKeys.publishable}`, origin: WEB_ORIGIN }, config)
     expect(principal).toMatchObject({ kind: 'publishable', id: 'web', limitKey: 'key:web', models: undefined })
-    expect((await refusal(`Bearer ${testKeys.publishable}`, 'https://evil.example')).code).toBe('forbidden')
+    expect(await refusal(`Bearer ${testKeys.publishable}`, 'https://evil.example')).toMatchObject({ code: 'origin_not_allowed', status: 403, message: expect.stringContaining('EDGE_PUBLISHABLE_KEYS[0].origins') })
     expect((await refusal(`Bearer ${testKeys.publishable}`)).code).toBe('forbidden')
+  })
+
+  it('refuses a token from a page on an origin the gateway does not allow, and takes it from servers and allowed pages', async () => {
+    const { token } = await mintToken(server, { subject: 'u' }, config)
+    expect(await refusal(`Bearer ${token}`, 'https://evil.example')).toMatchObject({ code: 'origin_not_allowed', message: expect.stringContaining('EDGE_CORS_ORIGINS') })
+    expect((await authenticate({ authorization: `Bearer ${token}`, origin: undefined }, config)).kind).toBe('token')
+    expect((await authenticate({ authorization: `Bearer ${token}`, origin: WEB_ORIGIN }, config)).kind).toBe('token')
   })
 
   it('accepts a token minted by a secret key, limited per subject', async () => {

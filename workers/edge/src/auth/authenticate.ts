@@ -11,7 +11,10 @@ export interface Credentials {
   readonly origin: string | undefined
 }
 
-type AuthConfig = Pick<GatewayConfig, 'secretKeys' | 'publishableKeys' | 'tokenSecret'>
+type AuthConfig = Pick<GatewayConfig, 'secretKeys' | 'publishableKeys' | 'tokenSecret' | 'corsOrigins'>
+
+/** How a site allows an origin, in the message a refused page can read. */
+const DEV_STACK_HINT = 'with the dev stack: npm start -- --allow-origin'
 
 function bearer(authorization: string | undefined): string {
   const credential = bearerToken(authorization)
@@ -33,15 +36,31 @@ async function identify(credential: string, config: AuthConfig): Promise<Princip
   throw new TandemError('unauthorized', 'invalid credential: expected a secret key (sk_…), a publishable key (pk_…) or a token')
 }
 
-/** Where a known credential may be used from. */
+/**
+ * Where a known credential may be used from. A page whose origin a publishable key does not list, or
+ * a page holding a token on an origin the gateway does not allow, is told which setting allows it
+ * (`origin_not_allowed`, the one refusal the gateway lets such a page read: see `browser-cors.ts`).
+ */
 function checkOrigin(principal: Principal, origin: string | undefined, config: AuthConfig): void {
   // A secret key in a browser is a leaked key: refuse it before it is used there.
   if (principal.kind === 'secret' && origin !== undefined) {
     throw new TandemError('forbidden', 'secret keys are for servers: a web page must use a publishable key or a token')
   }
   if (principal.kind === 'publishable') {
-    const key = config.publishableKeys.find((candidate) => candidate.id === principal.id)
-    if (origin === undefined || key?.origins.includes(origin) !== true) throw new TandemError('forbidden', 'this publishable key is not valid from this origin')
+    if (origin === undefined) throw new TandemError('forbidden', 'publishable keys are for web pages: this request has no Origin; a server must use a secret key')
+    const index = config.publishableKeys.findIndex((candidate) => candidate.id === principal.id)
+    if (config.publishableKeys[index]?.origins.includes(origin) !== true) {
+      throw new TandemError(
+        'origin_not_allowed',
+        `the origin ${origin} is not allowed for the publishable key "${principal.id}": add it to that key's "origins" (EDGE_PUBLISHABLE_KEYS[${index}].origins; ${DEV_STACK_HINT} ${origin}, or TANDEM_ALLOWED_ORIGINS)`,
+      )
+    }
+  }
+  if (principal.kind === 'token' && origin !== undefined && !config.corsOrigins.includes(origin)) {
+    throw new TandemError(
+      'origin_not_allowed',
+      `the origin ${origin} is not allowed to use tokens here: add it to EDGE_CORS_ORIGINS (${DEV_STACK_HINT} ${origin}, or TANDEM_ALLOWED_ORIGINS)`,
+    )
   }
 }
 

@@ -6,7 +6,7 @@ import type { Principal } from './principal.ts'
 import { mintToken } from './tokens.ts'
 
 const config = await testConfig()
-const principal = (expiresAt?: number): Principal => ({ kind: 'token', id: 'k/u', limitKey: 'token:k:u', limits: { rpm: 1, tpm: 1 }, models: undefined, expiresAt })
+const principal = (expiresAt?: number): Principal => ({ kind: 'token', id: 'k/u', limitKey: 'token:k:u', limits: { rpm: 1, tpm: 1, concurrent: 1 }, models: undefined, expiresAt })
 
 describe('CredentialCache', () => {
   it('keeps valid credentials, forgets expired tokens, and never grows past its bound', () => {
@@ -27,7 +27,7 @@ describe('CredentialCache', () => {
     expect(await authenticate({ authorization: `Bearer ${testKeys.secret}`, origin: undefined }, config, cache)).toBe(first)
     await expect(authenticate({ authorization: `Bearer ${testKeys.secret}`, origin: WEB_ORIGIN }, config, cache)).rejects.toMatchObject({ code: 'forbidden' })
     await authenticate({ authorization: `Bearer ${testKeys.publishable}`, origin: WEB_ORIGIN }, config, cache)
-    await expect(authenticate({ authorization: `Bearer ${testKeys.publishable}`, origin: 'https://evil.example' }, config, cache)).rejects.toMatchObject({ code: 'forbidden' })
+    await expect(authenticate({ authorization: `Bearer ${testKeys.publishable}`, origin: 'https://evil.example' }, config, cache)).rejects.toMatchObject({ code: 'origin_not_allowed' })
     await expect(authenticate({ authorization: 'Bearer sk_wrong', origin: undefined }, config, cache)).rejects.toMatchObject({ code: 'unauthorized' })
     expect(cache.key('sk_wrong')).toBeUndefined()
     const { token } = await mintToken(config.secretKeys[0]!, { subject: 'u' }, config)

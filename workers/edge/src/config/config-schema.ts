@@ -9,6 +9,7 @@ const modelId = z.string().min(1).max(256)
 const limitsSchema = z.object({
   rpm: z.number().int().positive().max(100_000).optional(),
   tpm: z.number().int().positive().max(1e9).optional(),
+  concurrent: z.number().int().positive().max(100_000).optional(),
 })
 
 const upstreamSchema = z.union(

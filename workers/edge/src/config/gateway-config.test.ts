@@ -24,7 +24,7 @@ describe('parseGatewayConfig', () => {
       publishableKeys: [],
       tokenSecret: undefined,
       corsOrigins: [],
-      limits: { rpm: 60, tpm: 100_000 },
+      limits: { rpm: 60, tpm: 100_000, concurrent: 8 },
       maxBodyBytes: 1024 * 1024,
       logLevel: 'info',
     })

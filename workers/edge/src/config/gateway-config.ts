@@ -6,7 +6,12 @@ export interface Limits {
   readonly rpm: number
   /** Prompt plus completion tokens per minute. */
   readonly tpm: number
+  /** Chat completions at once (a stream counts until its last byte), in this gateway instance. */
+  readonly concurrent: number
 }
+
+/** What a sliding window counts: the per-minute limits. */
+export type RateLimits = Pick<Limits, 'rpm' | 'tpm'>
 
 export interface UpstreamConfig {
   /** For logs; defaults to the URL's host. */
@@ -54,7 +59,7 @@ export interface GatewayConfig {
   readonly logLevel: LogLevel
 }
 
-export const defaultLimits: Limits = { rpm: 60, tpm: 100_000 }
+export const defaultLimits: Limits = { rpm: 60, tpm: 100_000, concurrent: 8 }
 
 function hexBytes(hex: string): Uint8Array {
   const bytes = new Uint8Array(hex.length / 2)

@@ -4,6 +4,7 @@ export type {
   Limits,
   LogLevel,
   PublishableKeyConfig,
+  RateLimits,
   SecretKeyConfig,
   UpstreamConfig,
 } from './gateway-config.ts'

@@ -1,4 +1,4 @@
-import type { Limits } from '../config/index.ts'
+import type { RateLimits } from '../config/index.ts'
 import type { RateLimiter } from './rate-limiter.ts'
 import { SlidingWindow, type Cost, type RateDecision } from './sliding-window.ts'
 
@@ -11,7 +11,7 @@ export class MemoryRateLimiter implements RateLimiter {
     this.#now = now
   }
 
-  async take(key: string, cost: Cost, limits: Limits): Promise<RateDecision> {
+  async take(key: string, cost: Cost, limits: RateLimits): Promise<RateDecision> {
     const now = this.#now()
     return this.#window(key, now).take(cost, limits, now).decision
   }

@@ -1,4 +1,4 @@
-import type { Limits } from '../config/index.ts'
+import type { RateLimits } from '../config/index.ts'
 import type { Cost, RateDecision } from './sliding-window.ts'
 
 /**
@@ -6,7 +6,7 @@ import type { Cost, RateDecision } from './sliding-window.ts'
  * same window: one Durable Object per principal on Workers, memory in the single Node process.
  */
 export interface RateLimiter {
-  take(key: string, cost: Cost, limits: Limits): Promise<RateDecision>
+  take(key: string, cost: Cost, limits: RateLimits): Promise<RateDecision>
   /** Corrects an admitted request's reservation: `tokens` is actual minus reserved. */
   settle(key: string, ticket: number, tokens: number): Promise<void>
   /** Takes an admitted request back whole: another of its windows refused it. */

@@ -1,4 +1,4 @@
-import type { Limits } from '../config/index.ts'
+import type { RateLimits } from '../config/index.ts'
 
 /**
  * A sliding window log of the last minute per principal. A request is admitted only if
@@ -57,7 +57,7 @@ export class SlidingWindow {
   }
 
   /** Admits `cost` if it fits; the new entry is returned for persistence. */
-  take(cost: Cost, limits: Limits, now: number): { decision: RateDecision; entry: WindowEntry | undefined } {
+  take(cost: Cost, limits: RateLimits, now: number): { decision: RateDecision; entry: WindowEntry | undefined } {
     this.expire(now)
     const fits = this.#requests + cost.requests <= limits.rpm && this.#tokens + cost.tokens <= limits.tpm
     let entry: WindowEntry | undefined
@@ -157,7 +157,7 @@ export class SlidingWindow {
     return { limit, remaining: Math.max(0, limit - used), resetMs }
   }
 
-  #waitFor(cost: Cost, limits: Limits, now: number): number | null {
+  #waitFor(cost: Cost, limits: RateLimits, now: number): number | null {
     if (cost.requests > limits.rpm || cost.tokens > limits.tpm) return null
     let requests = this.#requests
     let tokens = this.#tokens

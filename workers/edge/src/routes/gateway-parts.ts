@@ -1,6 +1,6 @@
 import type { GatewayConfig } from '../config/index.ts'
 import type { Logger } from '../http/json-logger.ts'
-import type { RateLimiter } from '../limits/index.ts'
+import type { ConcurrencyLimiter, RateLimiter } from '../limits/index.ts'
 import type { HealthChecker } from '../upstreams/health-checker.ts'
 import type { UpstreamFetch } from '../upstreams/upstream-fetch.ts'
 import type { UpstreamPool } from '../upstreams/upstream-pool.ts'
@@ -9,6 +9,7 @@ import type { UpstreamPool } from '../upstreams/upstream-pool.ts'
 export interface GatewayParts {
   readonly config: GatewayConfig
   readonly limiter: RateLimiter
+  readonly concurrency: ConcurrencyLimiter
   readonly pool: UpstreamPool
   readonly health: HealthChecker
   readonly fetch: UpstreamFetch

@@ -1,5 +1,5 @@
-// Active checks against a plain node:http server on loopback whose /readyz the test turns on and off,
-// and an address where nothing listens.
+// Active checks against a plain node:http server on loopback whose /readyz the test turns on and off
+// (and whose /v1/models says what native-server says), and an address where nothing listens.
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -12,10 +12,13 @@ let server: Server
 let url: string
 let ready = false
 let checks = 0
+const tiny = { id: 'grok-2-tiny', object: 'model', created: 1_760_000_000, owned_by: 'tandem', max_model_len: 4096, prompt_bound: { max_token_bytes: 16, tokens_per_message: 1 } }
+let modelList: unknown = { object: 'list', data: [tiny] }
 
 beforeAll(async () => {
   server = createServer((request, response) => {
     if (request.url === '/readyz') checks++
+    if (request.url === '/v1/models') return void response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(modelList))
     response.writeHead(request.url === '/readyz' && ready ? 200 : 503).end()
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
@@ -48,6 +51,21 @@ describe('HealthChecker', () => {
     ready = false
     await health.run()
     expect([up.ready, up.seenReady, pool.readyCount()]).toEqual([false, true, 0])
+  })
+
+  it('reads a ready upstream’s models with its readiness, and keeps the last good list', async () => {
+    ready = false
+    const { health, up, nothing } = checker()
+    await health.run()
+    expect(up.models).toBeUndefined()
+    ready = true
+    await health.run()
+    expect([...up.models!]).toEqual([['grok-2-tiny', { created: 1_760_000_000, max_model_len: 4096, prompt_bound: { max_token_bytes: 16, tokens_per_message: 1 } }]])
+    modelList = { object: 'list', data: [{ id: 'x' }] }
+    await health.run()
+    expect(up.models!.has('grok-2-tiny')).toBe(true)
+    expect(nothing.models).toBeUndefined()
+    modelList = { object: 'list', data: [tiny] }
   })
 
   it('checks on demand while none is ready, at most every few hundred ms, and not at all once one is', async () => {

@@ -1,5 +1,6 @@
 import type { Logger } from '../http/json-logger.ts'
 import type { UpstreamFetch } from './upstream-fetch.ts'
+import { fetchUpstreamModels } from './upstream-models.ts'
 import type { UpstreamPool } from './upstream-pool.ts'
 
 export interface HealthCheckerOptions {
@@ -13,7 +14,9 @@ export interface HealthCheckerOptions {
 export const RECHECK_WHILE_NONE_READY_MS = 250
 
 /**
- * Active checks: `GET /readyz` on every upstream, at most once per interval. Workers
+ * Active checks: `GET /readyz` on every upstream, at most once per interval, and with it
+ * `GET /v1/models` (each model's created time and context, which the gateway's own list and its
+ * context check read). Workers
  * have no background timers outside a request, so checks run when a request finds them
  * due, in the background (the caller hands the promise to `waitUntil`); both runtimes
  * do the same. While none is ready, a request that needs one checks first (`checkIfNoneReady`).
@@ -57,6 +60,8 @@ export class HealthChecker {
     await Promise.all(
       this.#pool.upstreams.map(async (upstream) => {
         let ready: boolean
+        // Asked together, so a round takes no longer; a list from a server that is not ready is not kept.
+        const models = fetchUpstreamModels(fetch, upstream.url, { headers, signal: AbortSignal.timeout(timeoutMs) })
         try {
           const response = await fetch(`${upstream.url}/readyz`, { method: 'GET', headers, signal: AbortSignal.timeout(timeoutMs) })
           await response.text()
@@ -64,6 +69,8 @@ export class HealthChecker {
         } catch {
           ready = false
         }
+        const listed = await models
+        if (ready && listed !== undefined) upstream.models = listed
         if (ready !== upstream.ready) log.info(ready ? 'upstream ready' : 'upstream not ready', { upstream: upstream.name })
         this.#pool.checked(upstream, ready)
       }),

@@ -1,4 +1,5 @@
 import type { UpstreamConfig } from '../config/index.ts'
+import type { UpstreamModel } from './upstream-models.ts'
 
 /** One native-server as the pool sees it. State is per gateway instance (a Workers isolate, a Node process). */
 export class Upstream {
@@ -17,6 +18,8 @@ export class Upstream {
   busyUntil = 0
   /** Smooth weighted round robin's running score. */
   current = 0
+  /** Its `GET /v1/models` at the last check that found it ready; undefined until one answered. */
+  models: ReadonlyMap<string, UpstreamModel> | undefined
 
   constructor({ name, url, weight }: UpstreamConfig) {
     this.name = name

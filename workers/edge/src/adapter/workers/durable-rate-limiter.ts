@@ -1,9 +1,9 @@
-import type { Limits } from '../../config/index.ts'
+import type { RateLimits } from '../../config/index.ts'
 import type { Cost, RateDecision, RateLimiter } from '../../limits/index.ts'
 import type { DurableObjectNamespace } from './durable-object-namespace.ts'
 
 export interface RateLimiterStub {
-  take(cost: Cost, limits: Limits): Promise<RateDecision>
+  take(cost: Cost, limits: RateLimits): Promise<RateDecision>
   settle(ticket: number, tokens: number): Promise<void>
   release(ticket: number): Promise<void>
 }
@@ -16,7 +16,7 @@ export class DurableRateLimiter implements RateLimiter {
     this.#namespace = namespace
   }
 
-  take(key: string, cost: Cost, limits: Limits): Promise<RateDecision> {
+  take(key: string, cost: Cost, limits: RateLimits): Promise<RateDecision> {
     return this.#stub(key).take(cost, limits)
   }
 

@@ -1,5 +1,5 @@
 import { DurableObject } from 'cloudflare:workers'
-import type { Limits } from '../../config/index.ts'
+import type { RateLimits } from '../../config/index.ts'
 import { SlidingWindow, WINDOW_MS, type Cost, type RateDecision, type WindowEntry } from '../../limits/index.ts'
 
 /**
@@ -19,7 +19,7 @@ export class RateLimiterObject extends DurableObject {
     this.#window = new SlidingWindow(sql.exec<WindowEntry>('SELECT id, at, requests, tokens FROM window ORDER BY id').toArray())
   }
 
-  take(cost: Cost, limits: Limits): RateDecision {
+  take(cost: Cost, limits: RateLimits): RateDecision {
     const now = Date.now()
     const { decision, entry } = this.#window.take(cost, limits, now)
     if (entry !== undefined) {
