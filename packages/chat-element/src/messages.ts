@@ -10,6 +10,9 @@ export function describeError(error: unknown, gateway: string | null): string {
       return `The gateway refused the credentials: check the publishable key or token URL${detail}.`
     case 'forbidden':
       return `These credentials may not be used here: check the key's allowed origins and models${detail}.`
+    // The gateway's message names the origin and the setting that allows it.
+    case 'origin_not_allowed':
+      return `The gateway does not accept this page's origin: ${message}.`
     case 'network':
       return `Cannot reach the gateway${gateway ? ` at ${gateway}` : ''}: is it running, and is this page's origin allowed?${detail}`
     case 'not_found':
