@@ -25,6 +25,8 @@ export interface SpawnOptions {
   readonly onLine?: LineListener
   /** In a process group of its own, so that stopping it reaches its children too (wrangler's workerd). */
   readonly group?: boolean
+  /** Where it runs: the repository's root unless told. */
+  readonly cwd?: string
 }
 
 export interface NodeProcess {
@@ -49,9 +51,9 @@ export interface ChildOptions extends Omit<SpawnOptions, 'env'> {
   readonly timeoutMs?: number
 }
 
-/** `node <args>` in the repository's root. */
-export function spawnNode(args: string[], { env = {}, stderr = 'pipe', onLine, group = false }: SpawnOptions = {}): NodeProcess {
-  const child = spawn(process.execPath, args, { cwd: root(''), env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', stderr], detached: group })
+/** `node <args>`, in the repository's root unless told. */
+export function spawnNode(args: string[], { env = {}, stderr = 'pipe', onLine, group = false, cwd = root('') }: SpawnOptions = {}): NodeProcess {
+  const child = spawn(process.execPath, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', stderr], detached: group })
   const listeners = new Set<LineListener>(onLine ? [onLine] : [])
   const tail: string[] = []
   for (const name of ['stdout', 'stderr'] as const) {

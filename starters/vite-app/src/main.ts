@@ -15,15 +15,19 @@ const form = document.querySelector<HTMLFormElement>('#ask')!
 const question = document.querySelector<HTMLInputElement>('#question')!
 const route = document.querySelector<HTMLOutputElement>('#route')!
 const answer = document.querySelector<HTMLParagraphElement>('#answer')!
+const ask = form.querySelector('button')!
 
 form.addEventListener('submit', async (event) => {
   event.preventDefault()
   answer.textContent = ''
+  ask.disabled = true
   try {
     const stream = await tandem.chat.completions.create({ messages: [{ role: 'user', content: question.value }], stream: true })
     route.value = stream.route
     for await (const chunk of stream) answer.textContent += chunk.choices[0]?.delta.content ?? ''
   } catch (error) {
     answer.textContent = `Failed: ${(error as Error).message}`
+  } finally {
+    ask.disabled = false
   }
 })
