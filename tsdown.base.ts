@@ -34,9 +34,9 @@ export function assetUrls(): Rolldown.Plugin {
     async load(id) {
       if (!id.endsWith('?url')) return null
       const file = id.slice(0, -'?url'.length)
-      const fileName = basename(file)
-      this.emitFile({ type: 'asset', fileName, source: await readFile(file) })
-      return `export default new URL(${JSON.stringify(`./${fileName}`)}, import.meta.url).href`
+      const reference = this.emitFile({ type: 'asset', fileName: basename(file), source: await readFile(file) })
+      // The bundler writes the asset's URL relative to whichever chunk this code ends up in.
+      return `export default import.meta.ROLLUP_FILE_URL_${reference}`
     },
   }
 }

@@ -1,4 +1,5 @@
 import { defineConfig, type UserConfig } from 'tsdown'
+import { SOURCE_CONDITION } from '../../scripts/source-condition.ts'
 import { assetUrls, base } from '../../tsdown.base.ts'
 
 /** For pages without a bundler: everything bundled, minified, for browsers. */
@@ -8,6 +9,8 @@ const standalone = {
   dts: false,
   minify: true,
   deps: { alwaysBundle: () => true, onlyBundle: false },
+  // The workspace's packages from their sources, as everything in the workspace runs: their dist/ may be mid-build.
+  inputOptions: { resolve: { conditionNames: [SOURCE_CONDITION, 'browser', 'import', 'module', 'default'] } },
 } satisfies UserConfig
 
 export default defineConfig([

@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ensureTinyModel } from '@tandem/models/node'
 import { launchChromium, startIsolatedServer, type IsolatedServer } from '../../scripts/browser-harness/index.ts'
-import { closeAll, gatewayEnv, keys, metric, sha256, spawnUpstream, startWorkerdGateway, UPSTREAM_KEY, type Gateway, type UpstreamProcess } from '../edge/harness.ts'
+import { closeAll, gatewayEnv, keys, metric, sha256, spawnUpstream, startWorkerdGateway, UPSTREAM_KEY, WEB_ORIGIN, type Gateway, type UpstreamProcess } from '../edge/harness.ts'
 import { freePort } from '../native-server/native-process.ts'
 import { tarballs } from './tarballs.ts'
 import { REPOSITORY, userFolder, type UserFolder } from './user-folder.ts'
@@ -88,7 +88,7 @@ describe('starters/node-script', () => {
 describe('starters/edge-api and starters/gateway (wrangler from their own node_modules)', () => {
   let gateway: Gateway | undefined
   beforeAll(async () => {
-    gateway = await startGateway([])
+    gateway = await startGateway([WEB_ORIGIN]) // no page here; a key needs an origin
   })
   afterAll(() => gateway?.close())
 
@@ -104,7 +104,7 @@ describe('starters/edge-api and starters/gateway (wrangler from their own node_m
     )
     try {
       const response = await fetch(`${wrangler.url}/chat`, { method: 'POST', body: JSON.stringify({ messages: [{ role: 'user', content: 'Say something.' }] }) })
-      expect(response.status).toBe(200)
+      expect(response.status, await response.clone().text()).toBe(200)
       expect(response.headers.get('content-type')).toBe('text/event-stream')
       expect(response.headers.get('x-tandem-route')).toBe('remote')
       const events = (await response.text()).split('\n\n').filter((event) => event.startsWith('data: {'))
