@@ -229,6 +229,27 @@ describe('the browser starters, in Chromium', () => {
     }
   })
 
+  it('page: a tampered shard on the models host is refused by its SHA-256 and never run', async () => {
+    const shard = '/models/grok-2-tiny-q8_0-00002-of-00003.gguf'
+    const tampered = Buffer.from(await readFile(join(modelsDir, shard.slice('/models/'.length))))
+    tampered[tampered.length >> 1]! ^= 0xff
+    const restore = cdn.put(shard, tampered)
+    const fresh = await launchChromium() // a new profile: nothing cached from the test before
+    try {
+      const page = await fresh.context.newPage()
+      await page.goto(site.url)
+      await page.locator('#local textarea').fill('Say something.')
+      await page.locator('#local textarea').press('Enter')
+      const alert = page.locator('#local [role=alert]')
+      await alert.waitFor({ state: 'visible', timeout: 60_000 })
+      expect(await alert.innerText()).toMatch(/does not match the SHA-256 in its manifest/)
+      expect(await page.locator('#local .assistant').count()).toBe(0)
+    } finally {
+      restore()
+      await fresh.close()
+    }
+  })
+
   it('vite-app: built from the tarballs (tsc against their .d.ts), its local worker answers in Chromium', async () => {
     const { page, problems } = await open(app.url)
     try {
