@@ -16,5 +16,5 @@ export type { UpstreamOptions } from './upstream.ts'
 
 export { createServerMetrics } from './metrics.ts'
 export type { ServerMetrics } from './metrics.ts'
-export { createLogger, silentLogger } from './logger.ts'
-export type { LogFields, Logger, LogLevel } from './logger.ts'
+export { createJsonLogger, silentLogger } from '@tandem/protocol'
+export type { LogFields, Logger, LogLevel } from '@tandem/protocol'

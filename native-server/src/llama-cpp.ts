@@ -9,11 +9,10 @@ import {
   type Token,
 } from 'node-llama-cpp'
 import { renderGrok2Prompt, TEMPLATE_TOKENS_PER_MESSAGE, tokenByteTable, type GgufTokenizer } from '@tandem/models'
-import { assistantPrefix, effectiveMaxTokens, minPromptTokens, TandemError, type ChatCompletionChunk, type ChatRequest } from '@tandem/protocol'
+import { assistantPrefix, effectiveMaxTokens, minPromptTokens, TandemError, type ChatCompletionChunk, type ChatRequest, type Logger } from '@tandem/protocol'
 import { Admission } from './admission.ts'
 import { ChunkQueue } from './chunk-queue.ts'
 import type { Engine, EngineStats, GenerationContext, ServedModel } from './engine.ts'
-import type { Logger } from './logger.ts'
 import { abortReason } from './abort-reason.ts'
 import { promptTurns } from './prompt.ts'
 import { runSequence } from './run-sequence.ts'

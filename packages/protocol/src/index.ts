@@ -73,3 +73,6 @@ export { decodeChatStream } from './chat-stream-decoder.ts'
 
 export { fromWireError, fromWirePart, loadRequestSchema, mlcRecordSchema, toWireError, toWirePart } from './local-runtime.ts'
 export type { CachedModel, LoadProgress, LoadRequest, LoadRequestInput, LocalRuntime, MlcRecord, Outcome, RuntimeStatus, WireChatPart, WireError } from './local-runtime.ts'
+
+export { REQUEST_ID_HEADER, RETRY_AFTER_SECONDS, createJsonLogger, errorResponse, requestIdFor, silentLogger } from './server-kit/index.ts'
+export type { JsonLoggerOptions, LogFields, LogLevel, Logger } from './server-kit/index.ts'
