@@ -63,7 +63,7 @@ export {
 } from './sse-encoder.ts'
 export type { EncodeChatStreamOptions } from './sse-encoder.ts'
 
-export { decodeSse, sseEvents } from './sse-decoder.ts'
+export { decodeSse, parseSseText, sseEvents } from './sse-decoder.ts'
 export { createLineSplitter } from './sse-line-splitter.ts'
 export { createSseEventParser } from './sse-event-parser.ts'
 export type { SseEvent } from './sse-event-parser.ts'
