@@ -2,11 +2,10 @@ import { serve } from '@hono/node-server'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createJsonLogger, TandemError, type Logger } from '@tandem/protocol'
-import { createApp } from './app.ts'
+import { createApp } from './http/index.ts'
 import { parseServerConfig, type ServerConfig, type ServerSettings } from './config.ts'
-import { createEngine } from './create-engine.ts'
-import type { Engine } from './engine.ts'
-import { createServerMetrics, type ServerMetrics } from './metrics.ts'
+import { createEngine, type Engine } from './engines/index.ts'
+import { createServerMetrics, type ServerMetrics } from './metrics/index.ts'
 
 export interface NativeServerOptions extends ServerSettings {
   /** An engine made elsewhere (an embedder's own backend); by default one is made from the settings. */

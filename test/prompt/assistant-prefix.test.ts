@@ -12,8 +12,7 @@ import { renderGrok2Prompt } from '@tandem/models'
 import { ensureTinyModel } from '@tandem/models/node'
 import { parseChatRequest, type ChatRequestInput } from '@tandem/protocol'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { promptTurns } from '../../native-server/src/prompt.ts'
-import { tokenizePrompt } from '../../native-server/src/tokenize-prompt.ts'
+import { promptTurns, tokenizePrompt } from '../../native-server/src/engines/llama-cpp/index.ts'
 import { toWllamaParams, type WllamaMessage } from '../../workers/local/src/engines/wllama-request.ts'
 
 let llama: Llama

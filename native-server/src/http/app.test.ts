@@ -4,8 +4,8 @@ import { ensureTinyModel } from '@tandem/models/node'
 import { errorEnvelopeSchema, silentLogger } from '@tandem/protocol'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp } from './app.ts'
-import { LlamaCppEngine } from './llama-cpp.ts'
-import { createServerMetrics } from './metrics.ts'
+import { LlamaCppEngine } from '../engines/index.ts'
+import { createServerMetrics } from '../metrics/index.ts'
 
 let engine: LlamaCppEngine
 let app: ReturnType<typeof createApp>

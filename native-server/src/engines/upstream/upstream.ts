@@ -9,9 +9,9 @@ import {
   type Logger,
   type Model,
 } from '@tandem/protocol'
-import { abortReason } from './abort-reason.ts'
-import { Admission } from './admission.ts'
-import type { Engine, EngineStats, GenerationContext, ServedModel } from './engine.ts'
+import { abortReason } from '../abort-reason.ts'
+import { Admission } from '../admission.ts'
+import type { Engine, EngineStats, GenerationContext, ServedModel } from '../engine.ts'
 import { Supervisor } from './supervisor.ts'
 
 export interface UpstreamOptions {

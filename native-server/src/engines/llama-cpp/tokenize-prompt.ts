@@ -1,7 +1,7 @@
 import type { LlamaModel, Token } from 'node-llama-cpp'
 import { TandemError } from '@tandem/protocol'
 import type { PromptPart } from '@tandem/models'
-import { abortReason } from './abort-reason.ts'
+import { abortReason } from '../abort-reason.ts'
 
 /** Tokenizing yields to the event loop after this long, so one huge prompt does not stall every other request. */
 const TOKENIZE_SLICE_MS = 4

@@ -2,7 +2,7 @@ import { Hono } from 'hono'
 import { errorResponse, redactPath, REQUEST_ID_HEADER, requestIdFor, RETRY_AFTER_SECONDS, TandemError, type ModelList } from '@tandem/protocol'
 import { apiKeyAuth, type ApiKeyAuthOptions } from './api-key-auth.ts'
 import { chatCompletions, type ChatCompletionsOptions } from './chat-completions.ts'
-import { PROMETHEUS_CONTENT_TYPE } from './prometheus.ts'
+import { PROMETHEUS_CONTENT_TYPE } from '../metrics/index.ts'
 
 /** Without keys every route is open (loopback: the server refuses to listen beyond it without one). */
 export type AppOptions = ChatCompletionsOptions & Partial<ApiKeyAuthOptions>

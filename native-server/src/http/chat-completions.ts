@@ -12,9 +12,8 @@ import {
   type Logger,
 } from '@tandem/protocol'
 import { collectCompletion } from './collect-completion.ts'
-import type { Engine } from './engine.ts'
-import type { ServerMetrics } from './metrics.ts'
-import { observeGeneration, type GenerationSummary } from './observe-generation.ts'
+import type { Engine } from '../engines/index.ts'
+import { observeGeneration, type GenerationSummary, type ServerMetrics } from '../metrics/index.ts'
 
 export interface ChatCompletionsOptions {
   engine: Engine
