@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url'
 import { startGateway } from '@tandem/edge/node'
 import { createJsonLogger } from '@tandem/edge'
 import { ensureTinyModel } from '@tandem/models/node'
-import { startNativeServer, type NativeServer } from '@tandem/native-server'
+import { startNativeServer, type NativeServer, type NativeServerOptions } from '@tandem/native-server'
 import { startTandemNative } from '../../scripts/processes.ts'
 
 export const MODEL = 'grok-2-tiny'
@@ -91,7 +91,7 @@ export interface Upstream {
 }
 
 /** A real native-server on the tiny Grok-2, in this process, on one thread. */
-export async function startUpstream(): Promise<Upstream> {
+export async function startUpstream(settings: NativeServerOptions = {}): Promise<Upstream> {
   await ensureTinyModel()
   const lines: string[] = []
   const server = await startNativeServer({
@@ -101,6 +101,7 @@ export async function startUpstream(): Promise<Upstream> {
     contextSize: 4096,
     parallel: 4,
     logger: createJsonLogger({ level: 'info', write: (line) => lines.push(line) }),
+    ...settings,
   })
   return { server, lines }
 }
