@@ -24,8 +24,8 @@ const SETTINGS = {
   maxTokens: { flag: 'max-tokens', help: 'most tokens a request may generate, and the default when it names none (default: the rest of the context)', arg: 'N' },
   gpu: { flag: 'gpu', help: 'auto, cuda, vulkan, metal or cpu; CUDA_VISIBLE_DEVICES picks the GPUs, and layers are split across all of them', arg: 'KIND' },
   gpuLayers: { flag: 'gpu-layers', help: 'layers to offload: auto, max or a number', arg: 'N' },
-  upstreamUrl: { flag: 'upstream-url', help: 'base URL of an OpenAI-compatible engine (…/v1 is added), repeatable', arg: 'URL', multiple: true },
-  upstreamCommand: { flag: 'upstream-command', help: 'launch and supervise this engine command (run by sh); it must listen at the one --upstream-url', arg: 'CMD' },
+  upstreamUrl: { flag: 'upstream-url', help: 'base URL of the OpenAI-compatible engine to front (…/v1 is added); balance several with the gateway', arg: 'URL', multiple: true },
+  upstreamCommand: { flag: 'upstream-command', help: 'launch and supervise this engine command (run by sh); it must listen at --upstream-url', arg: 'CMD' },
   upstreamReadyTimeoutMs: { flag: 'upstream-ready-timeout-ms', help: 'how long the upstream may take to come up (loading full Grok-2 takes minutes)', arg: 'MS' },
   streamIntervalMs: { flag: 'stream-interval-ms', help: 'llama-cpp: a stream sends at most one chunk per this many ms, the tokens between joined (the first token and the end go at once); 0: a chunk per token', arg: 'MS' },
   heartbeatMs: { flag: 'heartbeat-ms', help: 'send an SSE comment after this much silence, so proxies keep streams open; 0: never', arg: 'MS' },
@@ -86,7 +86,11 @@ export const serverConfigSchema = z
     gpuLayers: z
       .union([z.enum(['auto', 'max']), whole(0)], { error: 'expected auto, max or a number of layers' })
       .default('auto'),
-    upstreamUrl: list.pipe(z.array(url)).default([]),
+    // Collected as a list so that a second one is refused, not silently dropped.
+    upstreamUrl: list
+      .pipe(z.array(url).max(1, { error: 'one engine per server: balance several by listing each server in the gateway (EDGE_UPSTREAMS)' }))
+      .optional()
+      .transform((urls) => urls?.[0]),
     upstreamCommand: z.string().min(1).optional(),
     upstreamReadyTimeoutMs: whole(1).default(15 * 60_000),
     streamIntervalMs: whole(0, 1000).default(16),
@@ -97,9 +101,8 @@ export const serverConfigSchema = z
   })
   .superRefine((config, ctx) => {
     const issue = (path: Setting, message: string) => ctx.addIssue({ code: 'custom', path: [path], message })
-    if (config.engine === 'upstream' && config.upstreamUrl.length === 0) issue('upstreamUrl', 'needed with --engine upstream')
-    if (config.engine !== 'upstream' && config.upstreamUrl.length > 0) issue('upstreamUrl', 'only with --engine upstream')
-    if (config.upstreamCommand !== undefined && config.upstreamUrl.length !== 1) issue('upstreamCommand', 'needs exactly one --upstream-url, where the command listens')
+    if (config.engine === 'upstream' && config.upstreamUrl === undefined) issue('upstreamUrl', 'needed with --engine upstream')
+    if (config.engine !== 'upstream' && config.upstreamUrl !== undefined) issue('upstreamUrl', 'only with --engine upstream')
     if (config.upstreamCommand !== undefined && config.engine !== 'upstream') issue('upstreamCommand', 'only with --engine upstream')
     if (config.apiKey.length === 0 && !config.insecureNoAuth && !isLoopback(config.host)) {
       issue('apiKey', `needed to listen on ${config.host}, which is not a loopback address (or --insecure-no-auth to serve anyone who reaches the port)`)

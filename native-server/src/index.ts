@@ -1,20 +1,16 @@
 export { startNativeServer } from './server.ts'
 export type { NativeServer, NativeServerOptions } from './server.ts'
 
-export { createApp } from './app.ts'
-export type { AppOptions } from './app.ts'
+export { createApp } from './http/index.ts'
+export type { AppOptions } from './http/index.ts'
 
 export { helpText, loadConfig, parseServerConfig, serverConfigSchema } from './config.ts'
 export type { ServerConfig, ServerSettings } from './config.ts'
 
-export { createEngine, TINY_MODEL_NAME } from './create-engine.ts'
-export type { Engine, EngineStats, GenerationContext, ServedModel } from './engine.ts'
-export { LlamaCppEngine } from './llama-cpp.ts'
-export type { GpuOption, LlamaCppOptions } from './llama-cpp.ts'
-export { UpstreamEngine } from './upstream.ts'
-export type { UpstreamOptions } from './upstream.ts'
+export { createEngine, LlamaCppEngine, TINY_MODEL_NAME, UpstreamEngine } from './engines/index.ts'
+export type { Engine, EngineStats, GenerationContext, GpuOption, LlamaCppOptions, ServedModel, UpstreamOptions } from './engines/index.ts'
 
-export { createServerMetrics } from './metrics.ts'
-export type { ServerMetrics } from './metrics.ts'
-export { createLogger, silentLogger } from './logger.ts'
-export type { LogFields, Logger, LogLevel } from './logger.ts'
+export { createServerMetrics } from './metrics/index.ts'
+export type { ServerMetrics } from './metrics/index.ts'
+export { createJsonLogger, silentLogger } from '@tandem/protocol'
+export type { LogFields, Logger, LogLevel } from '@tandem/protocol'

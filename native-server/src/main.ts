@@ -1,8 +1,7 @@
 #!/usr/bin/env node
 // tandem-native: flags and environment in, a running server out; SIGTERM or SIGINT stops it cleanly.
-import { TandemError } from '@tandem/protocol'
+import { createJsonLogger, TandemError } from '@tandem/protocol'
 import { helpText, loadConfig } from './config.ts'
-import { createLogger } from './logger.ts'
 
 let loaded: ReturnType<typeof loadConfig>
 try {
@@ -17,7 +16,7 @@ if (loaded.help) {
 }
 
 const { config } = loaded
-const logger = createLogger({ level: config.logLevel })
+const logger = createJsonLogger({ level: config.logLevel })
 let stopping = false
 
 try {

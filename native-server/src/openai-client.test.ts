@@ -1,7 +1,7 @@
 // The official openai client, unchanged, against the server on the real tiny Grok-2.
 import OpenAI from 'openai'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { silentLogger } from './logger.ts'
+import { silentLogger } from '@tandem/protocol'
 import { startNativeServer, type NativeServer } from './server.ts'
 
 let server: NativeServer

@@ -1,8 +1,7 @@
 // The whole server over HTTP, on the real tiny Grok-2: endpoints, limits, faults and bad input.
 import fc from 'fast-check'
-import { decodeChatStream, errorEnvelopeSchema, type ChatCompletion, type ChatCompletionChunk } from '@tandem/protocol'
+import { decodeChatStream, errorEnvelopeSchema, silentLogger, type ChatCompletion, type ChatCompletionChunk } from '@tandem/protocol'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { silentLogger } from './logger.ts'
 import { startNativeServer, type NativeServer } from './server.ts'
 
 let server: NativeServer

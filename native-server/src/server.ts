@@ -1,13 +1,11 @@
 import { serve } from '@hono/node-server'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { TandemError } from '@tandem/protocol'
-import { createApp } from './app.ts'
+import { createJsonLogger, TandemError, type Logger } from '@tandem/protocol'
+import { createApp } from './http/index.ts'
 import { parseServerConfig, type ServerConfig, type ServerSettings } from './config.ts'
-import { createEngine } from './create-engine.ts'
-import type { Engine } from './engine.ts'
-import { createLogger, type Logger } from './logger.ts'
-import { createServerMetrics, type ServerMetrics } from './metrics.ts'
+import { createEngine, type Engine } from './engines/index.ts'
+import { createServerMetrics, type ServerMetrics } from './metrics/index.ts'
 
 export interface NativeServerOptions extends ServerSettings {
   /** An engine made elsewhere (an embedder's own backend); by default one is made from the settings. */
@@ -39,7 +37,7 @@ const SHUTTING_DOWN = () => new TandemError('upstream_unavailable', 'the server 
 export async function startNativeServer(options: NativeServerOptions = {}): Promise<NativeServer> {
   const { engineInstance, logger: givenLogger, onListening, ...input } = options
   const config = parseServerConfig(input)
-  const logger = givenLogger ?? createLogger({ level: config.logLevel })
+  const logger = givenLogger ?? createJsonLogger({ level: config.logLevel })
   const engine = engineInstance ?? (await createEngine(config, logger))
   const metrics = createServerMetrics(engine)
   const cut = new AbortController()

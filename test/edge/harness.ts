@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url'
 import { startGateway } from '@tandem/edge/node'
 import { createJsonLogger } from '@tandem/edge'
 import { ensureTinyModel } from '@tandem/models/node'
-import { createLogger, startNativeServer, type NativeServer } from '@tandem/native-server'
+import { startNativeServer, type NativeServer, type NativeServerOptions } from '@tandem/native-server'
 import { startTandemNative } from '../../scripts/processes.ts'
 
 export const MODEL = 'grok-2-tiny'
@@ -81,7 +81,7 @@ export async function startWorkerdGateway(env: Record<string, string>): Promise<
 
 /** The Node entry in this process; its log lines go to `lines`. */
 export async function startNodeGateway(env: Record<string, string>, lines: string[] = []): Promise<Gateway> {
-  return startGateway({ env, port: 0, log: createJsonLogger('info', (line) => lines.push(line)) })
+  return startGateway({ env, port: 0, log: createJsonLogger({ level: 'info', write: (line) => lines.push(line) }) })
 }
 
 export interface Upstream {
@@ -91,7 +91,7 @@ export interface Upstream {
 }
 
 /** A real native-server on the tiny Grok-2, in this process, on one thread. */
-export async function startUpstream(): Promise<Upstream> {
+export async function startUpstream(settings: NativeServerOptions = {}): Promise<Upstream> {
   await ensureTinyModel()
   const lines: string[] = []
   const server = await startNativeServer({
@@ -100,7 +100,8 @@ export async function startUpstream(): Promise<Upstream> {
     gpu: 'cpu',
     contextSize: 4096,
     parallel: 4,
-    logger: createLogger({ level: 'info', write: (line) => lines.push(line) }),
+    logger: createJsonLogger({ level: 'info', write: (line) => lines.push(line) }),
+    ...settings,
   })
   return { server, lines }
 }

@@ -3,24 +3,25 @@
 import fc from 'fast-check'
 import { errorEnvelopeSchema } from '@tandem/protocol'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { closeAll, gatewayEnv, keys, metric, MODEL, startNodeGateway, startUpstream, type Gateway, type Upstream } from '../edge/harness.ts'
+import { closeAll, gatewayEnv, keys, metric, MODEL, startNodeGateway, startUpstream, UPSTREAM_KEY, type Gateway, type Upstream } from '../edge/harness.ts'
 import { hostileRequests } from './hostile-requests.ts'
 
 let upstream: Upstream | undefined
 let gateway: Gateway | undefined
 beforeAll(async () => {
-  upstream = await startUpstream()
-  gateway = await startNodeGateway(gatewayEnv([upstream.server.url]))
+  // native-server asks for a key, as deployed, so that its bad-credential cases (valid bodies) can be refused only by it.
+  upstream = await startUpstream({ apiKey: [UPSTREAM_KEY] })
+  gateway = await startNodeGateway(gatewayEnv([upstream.server.url], { EDGE_UPSTREAM_KEY: UPSTREAM_KEY }))
 })
 afterAll(() => closeAll(gateway, upstream?.server))
 
 const valid = { model: MODEL, messages: [{ role: 'user', content: 'Hello' }], max_tokens: 2 }
 const RUNS = 1000
 
-async function fuzz(baseURL: string): Promise<Map<number, number>> {
+async function fuzz(baseURL: string, key: string): Promise<Map<number, number>> {
   const statuses = new Map<number, number>()
   await fc.assert(
-    fc.asyncProperty(hostileRequests(valid, keys.secret), async ({ body, headers }) => {
+    fc.asyncProperty(hostileRequests(valid, key), async ({ body, headers }) => {
       const response = await fetch(`${baseURL}/v1/chat/completions`, { method: 'POST', headers, body })
       statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1)
       expect(response.status).toBeGreaterThanOrEqual(400)
@@ -34,10 +35,10 @@ async function fuzz(baseURL: string): Promise<Map<number, number>> {
   return statuses
 }
 
-async function stillServes(baseURL: string): Promise<void> {
+async function stillServes(baseURL: string, key: string): Promise<void> {
   const response = await fetch(`${baseURL}/v1/chat/completions`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${keys.secret}`, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
     body: JSON.stringify(valid),
   })
   expect(response.status).toBe(200)
@@ -45,17 +46,20 @@ async function stillServes(baseURL: string): Promise<void> {
 }
 
 describe(`${RUNS} hostile requests`, () => {
-  it('to native-server: all 4xx with the error envelope, and it keeps serving', async () => {
-    const statuses = await fuzz(upstream!.server.url)
+  it('to native-server: all 4xx with the error envelope, none reaches the model, and it keeps serving', async () => {
+    const generated = () => Promise.all(['tandem_prompt_tokens_total', 'tandem_completion_tokens_total', 'tandem_decode_steps_total'].map((name) => metric(upstream!.server, name)))
+    const before = await generated()
+    const statuses = await fuzz(upstream!.server.url, UPSTREAM_KEY)
     expect([...statuses.values()].reduce((a, b) => a + b, 0)).toBe(RUNS)
-    await stillServes(upstream!.server.url)
+    expect(await generated()).toEqual(before)
+    await stillServes(upstream!.server.url, UPSTREAM_KEY)
   })
 
   it('to the gateway: all 4xx with the error envelope, none reaches native-server, and it keeps serving', async () => {
     const before = await metric(upstream!.server, 'tandem_requests_total')
-    const statuses = await fuzz(gateway!.url)
+    const statuses = await fuzz(gateway!.url, keys.secret)
     expect([...statuses.values()].reduce((a, b) => a + b, 0)).toBe(RUNS)
     expect(await metric(upstream!.server, 'tandem_requests_total')).toBe(before)
-    await stillServes(gateway!.url)
+    await stillServes(gateway!.url, keys.secret)
   })
 })

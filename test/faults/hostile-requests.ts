@@ -67,8 +67,9 @@ export function hostileRequests(valid: Record<string, unknown>, key: string): fc
     fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x').map((type) =>
       withBody('model=grok-2-tiny', { ...auth, 'content-type': type }),
     ),
+    // A valid body, so that only the credential can refuse it: an auth bypass would answer 200.
     fc.constantFrom('Bearer', `Bearer ${'k'.repeat(8000)}`, 'Basic dXNlcjpwYXNz', `Bearer ${key} extra`).map((authorization) =>
-      withBody(JSON.stringify({ ...valid, n: 3 }), { ...auth, authorization }),
+      withBody(JSON.stringify(valid), { ...auth, authorization }),
     ),
   )
 }

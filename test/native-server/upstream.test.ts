@@ -30,11 +30,10 @@ describe('upstream engine, attached to running servers', () => {
   let front: NativeServer
   beforeAll(async () => {
     upstream = await startNativeServer({ port: 0, threads: 1, gpu: 'cpu', contextSize: 256, parallel: 2, logger: silentLogger })
-    // The first URL has nothing behind it: requests must go to the healthy one.
     front = await startNativeServer({
       port: 0,
       engine: 'upstream',
-      upstreamUrl: ['http://127.0.0.1:9', upstream.url],
+      upstreamUrl: upstream.url,
       model: ['grok-2=grok-2-tiny', 'grok-2-tiny'],
       logger: silentLogger,
     })
@@ -95,7 +94,7 @@ describe('upstream engine, supervising its engine process', () => {
     front = await startNativeServer({
       port: 0,
       engine: 'upstream',
-      upstreamUrl: [`http://127.0.0.1:${port}`],
+      upstreamUrl: `http://127.0.0.1:${port}`,
       upstreamCommand: `exec "${process.execPath}" ${TANDEM_NATIVE.map((arg) => `"${arg}"`).join(' ')} ${SMALL.join(' ')} --port ${port}`,
       upstreamReadyTimeoutMs: 60_000,
       logger: silentLogger,

@@ -63,7 +63,7 @@ export {
 } from './sse-encoder.ts'
 export type { EncodeChatStreamOptions } from './sse-encoder.ts'
 
-export { decodeSse, sseEvents } from './sse-decoder.ts'
+export { decodeSse, parseSseText, sseEvents } from './sse-decoder.ts'
 export { createLineSplitter } from './sse-line-splitter.ts'
 export { createSseEventParser } from './sse-event-parser.ts'
 export type { SseEvent } from './sse-event-parser.ts'
@@ -73,3 +73,6 @@ export { decodeChatStream } from './chat-stream-decoder.ts'
 
 export { fromWireError, fromWirePart, loadRequestSchema, mlcRecordSchema, toWireError, toWirePart } from './local-runtime.ts'
 export type { CachedModel, LoadProgress, LoadRequest, LoadRequestInput, LocalRuntime, MlcRecord, Outcome, RuntimeStatus, WireChatPart, WireError } from './local-runtime.ts'
+
+export { REQUEST_ID_HEADER, RETRY_AFTER_SECONDS, createJsonLogger, errorResponse, requestIdFor, silentLogger } from './server-kit/index.ts'
+export type { JsonLoggerOptions, LogFields, LogLevel, Logger } from './server-kit/index.ts'

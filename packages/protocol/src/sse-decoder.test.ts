@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import llamaStream from './fixtures/llama-cpp-stream.sse?raw'
-import { sseEvents } from './sse-decoder.ts'
+import { parseSseText, sseEvents } from './sse-decoder.ts'
 import type { SseEvent } from './sse-event-parser.ts'
 import { bytesOf, collect, splitAt, streamOf } from './test-helpers.ts'
 
@@ -75,5 +75,13 @@ describe('sseEvents', () => {
       const everyByte = Array.from({ length: bytes.length }, (_, i) => i)
       expect(await decode(splitAt(bytes, everyByte))).toEqual(await decode([bytesOf(specStream)]))
     }
+  })
+})
+
+describe('parseSseText', () => {
+  it('reads events cut on their boundaries by the same rules as the stream decoder', () => {
+    expect(parseSseText('event: error\r\ndata: {"a":\r\ndata: 1}\r\n\r\n')).toEqual([{ event: 'error', data: '{"a":\n1}' }])
+    expect(parseSseText(': ping\n\ndata:[DONE]\n\n')).toEqual([{ event: 'message', data: '[DONE]' }])
+    expect(parseSseText('data: unfinished\n')).toEqual([])
   })
 })

@@ -19,6 +19,18 @@ function createSseParser(): TransformStream<string, SseEvent> {
   })
 }
 
+/**
+ * The events in a piece of SSE text that ends on an event boundary (as the gateway's byte-exact
+ * relay cuts them), by the same rules as `decodeSse`.
+ */
+export function parseSseText(text: string): SseEvent[] {
+  const events: SseEvent[] = []
+  const split = lineSplitter()
+  const parse = eventParser()
+  split(text, (line) => parse(line, (event) => events.push(event)))
+  return events
+}
+
 /** The events of an SSE body; leaving the loop early cancels the body. */
 export function sseEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<SseEvent, void, undefined> {
   return iterateStream(decodeSse(body))

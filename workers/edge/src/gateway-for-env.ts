@@ -1,9 +1,7 @@
 import { Hono } from 'hono'
-import { toTandemError } from '@tandem/protocol'
+import { createJsonLogger, errorResponse, toTandemError, type Logger } from '@tandem/protocol'
 import { parseGatewayConfig } from './config/index.ts'
 import { createGateway } from './gateway.ts'
-import { errorResponse } from './http/error-response.ts'
-import { createJsonLogger, type Logger } from './http/json-logger.ts'
 import type { RateLimiter } from './limits/index.ts'
 import type { UpstreamFetch } from './upstreams/upstream-fetch.ts'
 
@@ -40,12 +38,12 @@ export function gatewayForEnv<E extends object>({ limiter, fetch, log }: Gateway
     const config = parseGatewayConfig(env as Record<string, unknown>)
     try {
       if (!config.ok) throw config.error
-      return createGateway({ config: config.value, limiter: limiter(env), fetch, log: log ?? createJsonLogger(config.value.logLevel) })
+      return createGateway({ config: config.value, limiter: limiter(env), fetch, log: log ?? createJsonLogger({ level: config.value.logLevel }) })
     } catch (thrown) {
       const error = toTandemError(thrown)
-      ;(log ?? createJsonLogger('error')).error('bad configuration', { error: error.message })
+      ;(log ?? createJsonLogger({ level: 'error' })).error('bad configuration', { error: error.message })
       const misconfigured = new Hono()
-      misconfigured.all('*', (c) => errorResponse(c, error))
+      misconfigured.all('*', (c) => errorResponse(error, c.res.headers))
       return misconfigured
     }
   }

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest'
 import type { ExecutionContext } from 'hono'
 import { createGateway } from './gateway.ts'
 import { gatewayForEnv } from './gateway-for-env.ts'
-import { createJsonLogger } from './http/json-logger.ts'
+import { createJsonLogger } from '@tandem/protocol'
 import { MemoryRateLimiter } from './limits/index.ts'
 import { hexDigest, testConfig, testEnv, testKeys, WEB_ORIGIN } from './test-helpers.ts'
 
@@ -17,7 +17,7 @@ async function gateway(overrides: Record<string, unknown> = {}) {
   const app = createGateway({
     config: await testConfig({ EDGE_LOG_LEVEL: 'debug', ...overrides }),
     limiter: new MemoryRateLimiter(),
-    log: createJsonLogger('debug', (line) => lines.push(line)),
+    log: createJsonLogger({ level: 'debug', write: (line) => lines.push(line) }),
   })
   function request(path: string, init: RequestInit & { key?: string; origin?: string; json?: unknown } = {}) {
     const { key, origin, json, ...rest } = init
@@ -298,7 +298,7 @@ describe('the gateway before any upstream', () => {
 describe('gatewayForEnv', () => {
   it('fails every request with a message naming the bad setting, and logs it once', async () => {
     const lines: string[] = []
-    const gatewayFor = gatewayForEnv({ limiter: () => new MemoryRateLimiter(), log: createJsonLogger('info', (line) => lines.push(line)) })
+    const gatewayFor = gatewayForEnv({ limiter: () => new MemoryRateLimiter(), log: createJsonLogger({ level: 'info', write: (line) => lines.push(line) }) })
     const env = await testEnv({ EDGE_UPSTREAMS: 'not a url' })
     for (let i = 0; i < 2; i++) {
       const response = await gatewayFor(env).fetch(new Request('http://gateway/healthz'), undefined, executionContext)

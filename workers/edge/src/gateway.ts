@@ -1,12 +1,9 @@
 import { Hono } from 'hono'
-import { requestId } from 'hono/request-id'
-import { redactPath, TandemError, toTandemError } from '@tandem/protocol'
+import { createJsonLogger, errorResponse, redactPath, REQUEST_ID_HEADER, requestIdFor, TandemError, toTandemError, type Logger } from '@tandem/protocol'
 import type { GatewayConfig } from './config/index.ts'
 import { accessLog } from './http/access-log.ts'
 import { browserCors } from './http/browser-cors.ts'
-import { errorResponse } from './http/error-response.ts'
 import type { GatewayEnv } from './http/gateway-env.ts'
-import { createJsonLogger, type Logger } from './http/json-logger.ts'
 import { requirePrincipal } from './http/require-principal.ts'
 import { ConcurrencyLimiter, type RateLimiter } from './limits/index.ts'
 import { chatCompletions } from './routes/chat-completions.ts'
@@ -33,7 +30,7 @@ export interface GatewayOptions {
  * upstream is touched. Both entries pass an ExecutionContext: background work (health
  * checks, settling limits) goes to `waitUntil`.
  */
-export function createGateway({ config, limiter, fetch = webFetch, log = createJsonLogger(config.logLevel) }: GatewayOptions): Hono<GatewayEnv> {
+export function createGateway({ config, limiter, fetch = webFetch, log = createJsonLogger({ level: config.logLevel }) }: GatewayOptions): Hono<GatewayEnv> {
   const pool = new UpstreamPool(config.upstreams, { ejectMs: config.healthIntervalMs })
   const health = new HealthChecker(pool, {
     fetch,
@@ -44,7 +41,11 @@ export function createGateway({ config, limiter, fetch = webFetch, log = createJ
   const parts = { config, limiter, concurrency: new ConcurrencyLimiter(), pool, health, fetch, log }
 
   const app = new Hono<GatewayEnv>()
-  app.use(requestId({ limitLength: 128 }))
+  app.use(async function requestId(c, next) {
+    c.set('requestId', requestIdFor(c.req.header(REQUEST_ID_HEADER)))
+    c.header(REQUEST_ID_HEADER, c.get('requestId'))
+    await next()
+  })
   app.use(accessLog(log))
   app.use(browserCors(new Set(config.corsOrigins)))
   app.use(async function checkUpstreams(c, next) {
@@ -60,7 +61,7 @@ export function createGateway({ config, limiter, fetch = webFetch, log = createJ
   app.post('/v1/chat/completions', chatCompletions(parts))
   app.post('/v1/tokens', tokens(parts))
 
-  app.notFound((c) => errorResponse(c, new TandemError('not_found', `no route for ${c.req.method} ${redactPath(c.req.path)}`)))
+  app.notFound((c) => errorResponse(new TandemError('not_found', `no route for ${c.req.method} ${redactPath(c.req.path)}`), c.res.headers))
   app.onError(function toEnvelope(thrown, c) {
     const error = toTandemError(thrown)
     c.get('logFields').code = error.code
@@ -68,7 +69,7 @@ export function createGateway({ config, limiter, fetch = webFetch, log = createJ
       const cause = error.cause instanceof Error ? `${error.cause.name}: ${error.cause.message}` : 'unknown'
       log.error('request failed', { request_id: c.get('requestId'), code: error.code, cause })
     }
-    return errorResponse(c, error)
+    return errorResponse(error, c.res.headers)
   })
   return app
 }

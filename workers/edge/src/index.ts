@@ -15,5 +15,5 @@ export type { Cost, LimitSnapshot, RateDecision, RateLimiter } from './limits/in
 export { webFetch } from './upstreams/upstream-fetch.ts'
 export type { UpstreamFetch, UpstreamRequest, UpstreamResponse } from './upstreams/upstream-fetch.ts'
 
-export { createJsonLogger } from './http/json-logger.ts'
-export type { LogFields, Logger } from './http/json-logger.ts'
+export { createJsonLogger } from '@tandem/protocol'
+export type { LogFields, Logger } from '@tandem/protocol'

@@ -1,14 +1,14 @@
 // The Node entry on a real socket: what a client that hangs up mid-upload leaves in the logs.
 import { connect } from 'node:net'
 import { describe, expect, it } from 'vitest'
-import { createJsonLogger } from './http/json-logger.ts'
+import { createJsonLogger } from '@tandem/protocol'
 import { startGateway } from './node.ts'
 import { testEnv, testKeys } from './test-helpers.ts'
 
 describe('startGateway', () => {
   it('logs a client that stops mid-upload as the client’s failure (499, info), not the server’s', async () => {
     const lines: string[] = []
-    const gateway = await startGateway({ env: await testEnv({ EDGE_LOG_LEVEL: 'info' }), port: 0, log: createJsonLogger('info', (line) => lines.push(line)) })
+    const gateway = await startGateway({ env: await testEnv({ EDGE_LOG_LEVEL: 'info' }), port: 0, log: createJsonLogger({ level: 'info', write: (line) => lines.push(line) }) })
     try {
       const { port } = new URL(gateway.url)
       for (let i = 0; i < 3; i++) {

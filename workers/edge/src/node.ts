@@ -7,7 +7,7 @@ import type { ExecutionContext } from 'hono'
 import { createHttpFetch } from './adapter/node/http-fetch.ts'
 import { parseGatewayConfig } from './config/index.ts'
 import { gatewayForEnv } from './gateway-for-env.ts'
-import type { Logger } from './http/json-logger.ts'
+import type { Logger } from '@tandem/protocol'
 import { MemoryRateLimiter } from './limits/index.ts'
 
 export interface StartGatewayOptions {

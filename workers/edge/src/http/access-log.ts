@@ -1,7 +1,6 @@
 import type { MiddlewareHandler } from 'hono'
-import { redactPath } from '@tandem/protocol'
+import { redactPath, type Logger } from '@tandem/protocol'
 import type { GatewayEnv } from './gateway-env.ts'
-import type { Logger } from './json-logger.ts'
 
 /** One JSON line per request, when its response (or its stream's headers) goes out. */
 export function accessLog(log: Logger): MiddlewareHandler<GatewayEnv> {

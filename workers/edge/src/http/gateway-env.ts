@@ -1,5 +1,5 @@
 import type { Principal } from '../auth/index.ts'
-import type { LogFields } from './json-logger.ts'
+import type { LogFields } from '@tandem/protocol'
 
 /** Hono's typing of what a request carries through the gateway's middleware. */
 export interface GatewayEnv {

@@ -1,5 +1,5 @@
 import type { GatewayConfig } from '../config/index.ts'
-import type { Logger } from '../http/json-logger.ts'
+import type { Logger } from '@tandem/protocol'
 import type { ConcurrencyLimiter, RateLimiter } from '../limits/index.ts'
 import type { HealthChecker } from '../upstreams/health-checker.ts'
 import type { UpstreamFetch } from '../upstreams/upstream-fetch.ts'

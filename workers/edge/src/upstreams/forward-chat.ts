@@ -1,5 +1,4 @@
-import { errorFromBody, retryAfterMs, sleep, TandemError } from '@tandem/protocol'
-import type { Logger } from '../http/json-logger.ts'
+import { errorFromBody, retryAfterMs, sleep, TandemError, type Logger } from '@tandem/protocol'
 import type { UpstreamFetch } from './upstream-fetch.ts'
 import type { Upstream, UpstreamPool } from './upstream-pool.ts'
 

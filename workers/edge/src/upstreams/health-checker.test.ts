@@ -3,7 +3,7 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createJsonLogger } from '../http/json-logger.ts'
+import { createJsonLogger } from '@tandem/protocol'
 import { HealthChecker, RECHECK_WHILE_NONE_READY_MS } from './health-checker.ts'
 import { webFetch } from './upstream-fetch.ts'
 import { UpstreamPool } from './upstream-pool.ts'
@@ -34,7 +34,7 @@ function checker(intervalMs = 60_000) {
     ],
     { ejectMs: intervalMs },
   )
-  const health = new HealthChecker(pool, { fetch: webFetch, intervalMs, headers: {}, log: createJsonLogger('off') })
+  const health = new HealthChecker(pool, { fetch: webFetch, intervalMs, headers: {}, log: createJsonLogger({ level: 'off' }) })
   return { pool, health, up: pool.upstreams[0]!, nothing: pool.upstreams[1]! }
 }
 

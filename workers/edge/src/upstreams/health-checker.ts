@@ -1,4 +1,4 @@
-import type { Logger } from '../http/json-logger.ts'
+import type { Logger } from '@tandem/protocol'
 import type { UpstreamFetch } from './upstream-fetch.ts'
 import { fetchUpstreamModels } from './upstream-models.ts'
 import type { UpstreamPool } from './upstream-pool.ts'

@@ -1,4 +1,4 @@
-import { DeliveredTokens, encodeChatPart, TandemError, usageSchema, type CountedChunk, type Usage } from '@tandem/protocol'
+import { DeliveredTokens, encodeChatPart, parseSseText, TandemError, usageSchema, type CountedChunk, type Usage } from '@tandem/protocol'
 import { SseEventCutter } from './sse-event-cutter.ts'
 
 export type RelayOutcome =
@@ -53,24 +53,15 @@ function concat(parts: readonly Uint8Array[]): Uint8Array {
 
 type EventKind = 'chunk' | 'usage-only' | 'done' | 'error' | 'other'
 
-/** Looks at one complete event just enough to follow the stream and count its tokens; the bytes go on untouched. */
-function inspect(event: Uint8Array): { kind: EventKind; usage?: Usage; counted?: CountedChunk } {
-  const text = decoder.decode(event)
-  let data: string | undefined
-  let name = 'message'
-  for (const line of text.split(/\r\n|\r|\n/)) {
-    if (line.startsWith('data:')) {
-      const value = line.slice(line[5] === ' ' ? 6 : 5)
-      data = data === undefined ? value : `${data}\n${value}`
-    } else if (line.startsWith('event:')) {
-      name = line.slice(line[6] === ' ' ? 7 : 6)
-    }
-  }
-  if (name === 'error') return { kind: 'error' }
-  if (data === undefined || name !== 'message') return { kind: 'other' }
-  if (data === '[DONE]') return { kind: 'done' }
+/** Looks at one complete event (read with protocol's SSE parser) just enough to follow the stream and count its tokens; the bytes go on untouched. */
+function inspect(bytes: Uint8Array): { kind: EventKind; usage?: Usage; counted?: CountedChunk } {
+  const event = parseSseText(decoder.decode(bytes))[0]
+  if (event === undefined) return { kind: 'other' }
+  if (event.event === 'error') return { kind: 'error' }
+  if (event.event !== 'message') return { kind: 'other' }
+  if (event.data === '[DONE]') return { kind: 'done' }
   try {
-    const json = JSON.parse(data) as unknown
+    const json = JSON.parse(event.data) as unknown
     if (typeof json !== 'object' || json === null) return { kind: 'chunk' }
     const { usage: given, choices } = json as { usage?: unknown; choices?: unknown }
     const usage = given === undefined ? undefined : usageSchema.safeParse(given)

@@ -32,7 +32,7 @@ export class Upstream {
   }
 }
 
-export interface Pick {
+export interface UpstreamChoice {
   readonly upstream: Upstream
   /** How long to wait for its Retry-After first; 0 to go now. */
   readonly waitMs: number
@@ -60,7 +60,7 @@ export class UpstreamPool {
     this.#ejectMs = ejectMs
   }
 
-  pick(exclude: ReadonlySet<Upstream>, now: number): Pick | undefined {
+  pick(exclude: ReadonlySet<Upstream>, now: number): UpstreamChoice | undefined {
     const candidates = this.upstreams.filter((upstream) => upstream.seenReady && !exclude.has(upstream))
     const available = candidates.filter((upstream) => upstream.isAvailable(now))
     if (available.length > 0) return { upstream: this.#roundRobin(available), waitMs: 0 }

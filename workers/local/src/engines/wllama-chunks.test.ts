@@ -2,7 +2,7 @@ import { chatCompletionChunkSchema } from '@tandem/protocol'
 import { describe, expect, it } from 'vitest'
 import { createChunkMapper } from './wllama-chunks.ts'
 
-const stamp = { id: 'chatcmpl-local-1', created: 1_700_000_000, model: 'grok-2-tiny', dropLeadingSpace: false }
+const stamp = { id: 'chatcmpl-local-1', created: 1_700_000_000, model: 'grok-2-tiny', newAnswer: false }
 
 // The shapes wllama 3.13 streamed in Chromium for the tiny model (role chunk, content, finish with timings).
 const streamed = [
@@ -25,10 +25,10 @@ describe('createChunkMapper', () => {
   })
 
   it("drops the space after `Assistant:` from a new answer's first text, and only there", () => {
-    const mapper = createChunkMapper({ ...stamp, dropLeadingSpace: true })
+    const mapper = createChunkMapper({ ...stamp, newAnswer: true })
     const text = streamed.map((c) => mapper.map(c)?.choices[0]?.delta.content ?? '').join('')
     expect(text).toBe('into')
-    const only = createChunkMapper({ ...stamp, dropLeadingSpace: true })
+    const only = createChunkMapper({ ...stamp, newAnswer: true })
     expect(only.map({ choices: [{ delta: { content: ' ' } }] })).toBeUndefined()
     expect(only.map({ choices: [{ delta: { content: ' a' } }] })?.choices[0]?.delta.content).toBe(' a')
   })

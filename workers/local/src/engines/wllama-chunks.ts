@@ -1,3 +1,4 @@
+import { answerTextStart } from '@tandem/models'
 import type { ChatCompletionChunk, FinishReason, Usage } from '@tandem/protocol'
 
 /** The parts of a wllama (llama.cpp server) stream chunk that we read. */
@@ -14,8 +15,8 @@ export interface ChunkStamp {
   id: string
   created: number
   model: string
-  /** A new answer, not a continued prefix: drop the space the model writes after `Assistant:` (as native-server does). */
-  dropLeadingSpace: boolean
+  /** Not a continued prefix: the answer's first text loses the space after `Assistant:` (`answerTextStart`, as on native-server). */
+  newAnswer: boolean
 }
 
 const FINISH_REASONS: readonly string[] = ['stop', 'length', 'tool_calls', 'content_filter']
@@ -28,7 +29,7 @@ const FINISH_REASONS: readonly string[] = ['stop', 'length', 'tool_calls', 'cont
 export function createChunkMapper(stamp: ChunkStamp) {
   let usage: Usage | undefined
   let contentChunks = 0
-  let leadingSpace = stamp.dropLeadingSpace
+  const answerStart = answerTextStart(stamp.newAnswer)
 
   const base = (): Omit<ChatCompletionChunk, 'choices'> => ({ id: stamp.id, object: 'chat.completion.chunk', created: stamp.created, model: stamp.model })
 
@@ -43,11 +44,7 @@ export function createChunkMapper(stamp: ChunkStamp) {
       if (!choice) return undefined
       const delta: ChatCompletionChunk['choices'][number]['delta'] = {}
       if (choice.delta?.role === 'assistant') delta.role = 'assistant'
-      let content = choice.delta?.content ?? ''
-      if (leadingSpace && content !== '') {
-        leadingSpace = false
-        if (content.startsWith(' ')) content = content.slice(1)
-      }
+      const content = answerStart(choice.delta?.content ?? '')
       if (content !== '') {
         delta.content = content
         contentChunks++

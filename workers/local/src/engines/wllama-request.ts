@@ -1,3 +1,4 @@
+import { assistantContent } from '@tandem/models'
 import { contentText, effectiveMaxTokens, type ChatRequest } from '@tandem/protocol'
 
 /** A chat message as wllama's chat API (llama.cpp's server) takes it. */
@@ -9,9 +10,9 @@ export type WllamaMessage =
 /**
  * Our request as the JSON wllama hands to llama.cpp's OpenAI-compatible chat handler. A trailing
  * assistant message is continued, not closed: that is how an assistant prefix (`prefix: true`)
- * reaches the model. llama.cpp appends it right after the generation prompt `Assistant:`, while
- * Grok-2's template (and native-server) write `Assistant: <text>`: the space is added here, so a
- * prefix renders the same on both routes and an answer continued elsewhere joins exactly.
+ * reaches the model. llama.cpp appends it right after the generation prompt `Assistant:`, so it goes
+ * as `assistantContent` (@tandem/models) writes it, as native-server renders it: a prefix then
+ * renders the same on both routes and an answer continued elsewhere joins exactly.
  */
 export function toWllamaParams(request: ChatRequest): Record<string, unknown> & { messages: WllamaMessage[] } {
   const prefix = request.messages.at(-1)?.role === 'assistant' && request.messages.at(-1)?.prefix === true
@@ -25,7 +26,7 @@ export function toWllamaParams(request: ChatRequest): Record<string, unknown> & 
       case 'tool':
         return { role: 'tool', content: contentText(message.content), tool_call_id: message.tool_call_id }
       case 'assistant':
-        if (prefix && index === request.messages.length - 1) return { role: 'assistant', content: ` ${contentText(message.content)}` }
+        if (prefix && index === request.messages.length - 1) return { role: 'assistant', content: assistantContent(contentText(message.content)) }
         return {
           role: 'assistant',
           content: message.content == null ? null : contentText(message.content),

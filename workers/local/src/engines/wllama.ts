@@ -50,7 +50,7 @@ export function createWllamaEngine(): LocalEngine {
         id: `chatcmpl-local-${crypto.randomUUID()}`,
         created: Math.floor(Date.now() / 1000),
         model,
-        dropLeadingSpace: assistantPrefix(request) === undefined,
+        newAnswer: assistantPrefix(request) === undefined,
       })
       try {
         // logit_bias goes as OpenAI's record; wllama's type also names llama.cpp's array form.

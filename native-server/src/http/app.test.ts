@@ -1,12 +1,11 @@
 // The routes while a model loads and once it has: a real llama-cpp engine on the tiny Grok-2, asked
 // before its load() and after, through the app alone (web-standard Request and Response).
 import { ensureTinyModel } from '@tandem/models/node'
-import { errorEnvelopeSchema } from '@tandem/protocol'
+import { errorEnvelopeSchema, silentLogger } from '@tandem/protocol'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp } from './app.ts'
-import { LlamaCppEngine } from './llama-cpp.ts'
-import { silentLogger } from './logger.ts'
-import { createServerMetrics } from './metrics.ts'
+import { LlamaCppEngine } from '../engines/index.ts'
+import { createServerMetrics } from '../metrics/index.ts'
 
 let engine: LlamaCppEngine
 let app: ReturnType<typeof createApp>

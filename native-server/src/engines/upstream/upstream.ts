@@ -4,62 +4,57 @@ import {
   errorFromResponse,
   modelListSchema,
   TandemError,
-  type Model,
   type ChatCompletionChunk,
   type ChatRequest,
+  type Logger,
+  type Model,
 } from '@tandem/protocol'
-import { Admission } from './admission.ts'
-import type { Engine, EngineStats, GenerationContext, ServedModel } from './engine.ts'
-import type { Logger } from './logger.ts'
+import { abortReason } from '../abort-reason.ts'
+import { Admission } from '../admission.ts'
+import type { Engine, EngineStats, GenerationContext, ServedModel } from '../engine.ts'
 import { Supervisor } from './supervisor.ts'
 
 export interface UpstreamOptions {
-  /** Base URLs of OpenAI-compatible engines (SGLang, vLLM, another tandem-native); `/v1/…` is added. */
-  urls: readonly string[]
+  /** Base URL of the OpenAI-compatible engine (SGLang, vLLM, another tandem-native); `/v1/…` is added. */
+  url: string
   /** Served name → the upstream's model id. Empty: serve the upstream's own ids. */
   models: ReadonlyArray<{ name: string; source: string }>
   /** Requests in flight at once; the engine upstream batches them. */
   parallel: number
   queueDepth: number
   queueTimeoutMs: number
-  /** Launch and supervise this command; it listens at the one URL. */
+  /** Launch and supervise this command; it listens at `url`. */
   command?: string | undefined
   readyTimeoutMs: number
   healthIntervalMs?: number
   logger: Logger
 }
 
-interface Target {
-  url: string
-  healthy: boolean
-}
-
 /**
- * Forwards to OpenAI-compatible engines that scale across GPUs and machines on their own, such as
- * SGLang with tensor parallelism. Attaches to running ones, or launches one and keeps it running.
- * Requests go round-robin to healthy targets; one that refuses the connection is skipped.
+ * Fronts one OpenAI-compatible engine that scales across GPUs on its own, such as SGLang with
+ * tensor parallelism: attaches to it running, or launches it and keeps it running. Balancing over
+ * several is the gateway's job (its upstream pool), not this engine's.
  */
 export class UpstreamEngine implements Engine {
   readonly name = 'upstream'
-  private readonly targets: Target[]
+  /** Whether the last health check (or request) reached it. */
+  private healthy = false
   private readonly admission: Admission
   private readonly supervisor: Supervisor | undefined
   private served: Array<ServedModel & { upstreamId: string }> = []
   private loaded = false
-  private next = 0
   private healthTimer: ReturnType<typeof setInterval> | undefined
   private draining: TandemError | undefined
   private readonly closing = new AbortController()
 
   constructor(private readonly options: UpstreamOptions) {
-    this.targets = options.urls.map((url) => ({ url, healthy: false }))
     this.admission = new Admission({ slots: options.parallel, queueDepth: options.queueDepth, queueTimeoutMs: options.queueTimeoutMs })
     this.supervisor = options.command
       ? new Supervisor({
           command: options.command,
-          logger: options.logger.child({ upstream: options.urls[0] }),
+          logger: options.logger.child({ upstream: options.url }),
           // Down at once, not at the next health check: nothing is sent to it until it is back.
-          onExit: () => this.targets.forEach((target) => (target.healthy = false)),
+          onExit: () => (this.healthy = false),
         })
       : undefined
   }
@@ -69,12 +64,12 @@ export class UpstreamEngine implements Engine {
     const deadline = performance.now() + this.options.readyTimeoutMs
     let listed: Model[] | undefined
     while (!listed) {
-      listed = await this.checkAll()
+      listed = await this.check()
       if (listed) break
       if (this.closing.signal.aborted) throw new TandemError('upstream_unavailable', 'closed while waiting for the upstream')
       if (performance.now() > deadline) {
         await this.supervisor?.stop()
-        throw new TandemError('upstream_unavailable', `no upstream answered within ${this.options.readyTimeoutMs} ms: ${this.options.urls.join(', ')}`)
+        throw new TandemError('upstream_unavailable', `the upstream did not answer within ${this.options.readyTimeoutMs} ms: ${this.options.url}`)
       }
       await new Promise((resolve) => setTimeout(resolve, 250))
     }
@@ -85,31 +80,27 @@ export class UpstreamEngine implements Engine {
       return { id: name, upstreamId: source, created: model?.created || created, ownedBy: 'upstream', maxModelLen: model?.max_model_len ?? undefined }
     })
     this.loaded = true
-    this.options.logger.info('upstream ready', { urls: this.options.urls, models: this.served.map((m) => `${m.id}→${m.upstreamId}`) })
-    this.healthTimer = setInterval(() => void this.checkAll(), this.options.healthIntervalMs ?? 2000)
+    this.options.logger.info('upstream ready', { url: this.options.url, models: this.served.map((m) => `${m.id}→${m.upstreamId}`) })
+    this.healthTimer = setInterval(() => void this.check(), this.options.healthIntervalMs ?? 2000)
     this.healthTimer.unref()
   }
 
-  /** Marks each target healthy or not by `GET /v1/models`; the first healthy one's models. */
-  private async checkAll(): Promise<Model[] | undefined> {
-    const lists = await Promise.all(
-      this.targets.map(async (target) => {
-        try {
-          const response = await fetch(`${target.url}/v1/models`, { signal: AbortSignal.any([AbortSignal.timeout(2000), this.closing.signal]) })
-          const list = response.ok ? modelListSchema.safeParse(await response.json()) : undefined
-          // A server still loading may already answer, with no models yet.
-          const models = list?.success && list.data.data.length > 0 ? list.data.data : undefined
-          if (target.healthy !== (models !== undefined)) this.options.logger.info(models ? 'upstream up' : 'upstream down', { url: target.url })
-          target.healthy = models !== undefined
-          return models
-        } catch {
-          if (target.healthy) this.options.logger.warn('upstream down', { url: target.url })
-          target.healthy = false
-          return undefined
-        }
-      }),
-    )
-    return lists.find((models) => models !== undefined)
+  /** Marks the upstream healthy or not by `GET /v1/models`; its models when healthy. */
+  private async check(): Promise<Model[] | undefined> {
+    const { url, logger } = this.options
+    try {
+      const response = await fetch(`${url}/v1/models`, { signal: AbortSignal.any([AbortSignal.timeout(2000), this.closing.signal]) })
+      const list = response.ok ? modelListSchema.safeParse(await response.json()) : undefined
+      // A server still loading may already answer, with no models yet.
+      const models = list?.success && list.data.data.length > 0 ? list.data.data : undefined
+      if (this.healthy !== (models !== undefined)) logger.info(models ? 'upstream up' : 'upstream down', { url })
+      this.healthy = models !== undefined
+      return models
+    } catch {
+      if (this.healthy) logger.warn('upstream down', { url })
+      this.healthy = false
+      return undefined
+    }
   }
 
   /** The supervised command's process id (its process group), while it runs. */
@@ -128,7 +119,7 @@ export class UpstreamEngine implements Engine {
 
   stats(): EngineStats {
     return {
-      ready: this.loaded && !this.draining && this.targets.some((target) => target.healthy),
+      ready: this.loaded && !this.draining && this.healthy,
       active: this.admission.active,
       queued: this.admission.queued,
       full: this.admission.full,
@@ -149,29 +140,26 @@ export class UpstreamEngine implements Engine {
     }
   }
 
-  /** Posts to the next healthy target; a target that cannot be reached is marked down and the next one tried. */
+  /** Posts to the upstream; one that cannot be reached is marked down until a health check finds it again. */
   private async send(body: unknown, signal: AbortSignal): Promise<Response> {
-    const healthy = this.targets.filter((target) => target.healthy)
-    for (let tries = 0; tries < healthy.length; tries++) {
-      const target = healthy[this.next++ % healthy.length]!
-      let response: Response
-      try {
-        response = await fetch(`${target.url}/v1/chat/completions`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
-          body: JSON.stringify(body),
-          signal,
-        })
-      } catch (error) {
-        if (signal.aborted) throw TandemError.isInstance(signal.reason) ? signal.reason : new TandemError('aborted', 'the request was aborted')
-        this.options.logger.warn('upstream unreachable', { url: target.url, error })
-        target.healthy = false
-        continue
-      }
-      if (response.ok && response.body) return response
-      throw await errorFromResponse(response)
+    const { url, logger } = this.options
+    if (!this.healthy) throw new TandemError('upstream_unavailable', 'the upstream is not reachable')
+    let response: Response
+    try {
+      response = await fetch(`${url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+        body: JSON.stringify(body),
+        signal,
+      })
+    } catch (error) {
+      if (signal.aborted) throw abortReason(signal)
+      logger.warn('upstream unreachable', { url, error })
+      this.healthy = false
+      throw new TandemError('upstream_unavailable', 'the upstream is not reachable', { cause: error })
     }
-    throw new TandemError('upstream_unavailable', 'no upstream is reachable')
+    if (response.ok && response.body) return response
+    throw await errorFromResponse(response)
   }
 
   drain(): void {

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createInterface } from 'node:readline'
-import type { Logger } from './logger.ts'
+import type { Logger } from '@tandem/protocol'
 
 export interface SupervisorOptions {
   /** Run by `sh -c`, in a process group of its own so that stopping reaches everything it starts. */

@@ -1,9 +1,9 @@
 import { ensureTinyModel } from '@tandem/models/node'
-import type { ServerConfig } from './config.ts'
+import type { ServerConfig } from '../config.ts'
 import type { Engine } from './engine.ts'
-import { LlamaCppEngine } from './llama-cpp.ts'
-import type { Logger } from './logger.ts'
-import { UpstreamEngine } from './upstream.ts'
+import { LlamaCppEngine } from './llama-cpp/index.ts'
+import type { Logger } from '@tandem/protocol'
+import { UpstreamEngine } from './upstream/index.ts'
 
 /** The model served when none is named: the tiny Grok-2, built into models/ when missing. */
 export const TINY_MODEL_NAME = 'grok-2-tiny'
@@ -22,7 +22,7 @@ const engines: Record<ServerConfig['engine'], EngineFactory> = {
   upstream: async (config, logger) =>
     new UpstreamEngine({
       ...config,
-      urls: config.upstreamUrl,
+      url: config.upstreamUrl!,
       models: config.model,
       command: config.upstreamCommand,
       readyTimeoutMs: config.upstreamReadyTimeoutMs,

@@ -1,4 +1,5 @@
 import type { LlamaContextSequence, SequenceEvaluateOptions, Token } from 'node-llama-cpp'
+import { answerTextStart } from '@tandem/models'
 import type { GateMember } from './step-gate.ts'
 import { StopMatcher } from './stop-matcher.ts'
 import { TokenTextDecoder } from './token-text.ts'
@@ -16,8 +17,8 @@ export interface RunSequenceOptions {
   isEndOfGeneration: (token: Token) => boolean
   /** Keep generating past end-of-generation tokens (counted, never shown as text). */
   ignoreEndOfGeneration: boolean
-  /** Drop one leading space: after `Assistant:` the template's own space comes first. */
-  dropLeadingSpace: boolean
+  /** Not a continued prefix: the answer's first text loses the space after `Assistant:` (`answerTextStart`). */
+  newAnswer: boolean
   signal: AbortSignal
   /** `completionTokens`: generated so far, the ones behind this text included. */
   onText: (text: string, completionTokens: number) => void
@@ -34,16 +35,12 @@ export async function runSequence(options: RunSequenceOptions): Promise<RunOutco
   const { sequence, signal, maxTokens } = options
   const decoder = new TokenTextDecoder(options.bytesOf)
   const stops = new StopMatcher(options.stops)
-  let leadingSpace = options.dropLeadingSpace
+  const answerStart = answerTextStart(options.newAnswer)
   let completionTokens = 0
 
-  // Text on its way out: a space the template already has, then stop sequences.
+  // Text on its way out: the answer's start, then stop sequences.
   const release = (text: string, last = false): boolean => {
-    if (leadingSpace && text !== '') {
-      leadingSpace = false
-      if (text.startsWith(' ')) text = text.slice(1)
-    }
-    const out = stops.push(text)
+    const out = stops.push(answerStart(text))
     const rest = last && !out.stopped ? stops.end() : ''
     if (out.text + rest !== '') options.onText(out.text + rest, completionTokens)
     return out.stopped

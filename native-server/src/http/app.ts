@@ -1,14 +1,11 @@
 import { Hono } from 'hono'
-import { redactPath, TandemError, type ModelList } from '@tandem/protocol'
+import { errorResponse, redactPath, REQUEST_ID_HEADER, requestIdFor, RETRY_AFTER_SECONDS, TandemError, type ModelList } from '@tandem/protocol'
 import { apiKeyAuth, type ApiKeyAuthOptions } from './api-key-auth.ts'
 import { chatCompletions, type ChatCompletionsOptions } from './chat-completions.ts'
-import { errorResponse, RETRY_AFTER_SECONDS } from './error-response.ts'
-import { PROMETHEUS_CONTENT_TYPE } from './prometheus.ts'
+import { PROMETHEUS_CONTENT_TYPE } from '../metrics/index.ts'
 
 /** Without keys every route is open (loopback: the server refuses to listen beyond it without one). */
 export type AppOptions = ChatCompletionsOptions & Partial<ApiKeyAuthOptions>
-
-const REQUEST_ID = /^[\w.:-]{1,128}$/
 
 /** The server's routes, on web-standard Request and Response: any runtime Hono runs on can serve it. */
 export function createApp(options: AppOptions): Hono<{ Variables: { requestId: string } }> {
@@ -17,10 +14,9 @@ export function createApp(options: AppOptions): Hono<{ Variables: { requestId: s
   const app = new Hono<{ Variables: { requestId: string } }>()
 
   app.use(async function requestId(c, next) {
-    const given = c.req.header('x-request-id')
-    c.set('requestId', given && REQUEST_ID.test(given) ? given : crypto.randomUUID())
+    c.set('requestId', requestIdFor(c.req.header(REQUEST_ID_HEADER)))
     await next()
-    c.res.headers.set('x-request-id', c.get('requestId'))
+    c.res.headers.set(REQUEST_ID_HEADER, c.get('requestId'))
     // While draining, no connection should be kept for another request.
     if (shutdown.draining) c.res.headers.set('connection', 'close')
   })

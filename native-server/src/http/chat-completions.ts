@@ -1,6 +1,7 @@
 import {
   effectiveMaxTokens,
   encodeChatStream,
+  errorResponse,
   modelNotFound,
   parseChatRequest,
   readBodyText,
@@ -8,13 +9,11 @@ import {
   toTandemError,
   type ChatCompletionChunk,
   type ChatRequest,
+  type Logger,
 } from '@tandem/protocol'
 import { collectCompletion } from './collect-completion.ts'
-import type { Engine } from './engine.ts'
-import { errorResponse } from './error-response.ts'
-import type { Logger } from './logger.ts'
-import type { ServerMetrics } from './metrics.ts'
-import { observeGeneration, type GenerationSummary } from './observe-generation.ts'
+import type { Engine } from '../engines/index.ts'
+import { observeGeneration, type GenerationSummary, type ServerMetrics } from '../metrics/index.ts'
 
 export interface ChatCompletionsOptions {
   engine: Engine

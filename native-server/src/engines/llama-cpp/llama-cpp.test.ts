@@ -1,10 +1,9 @@
 // The llama-cpp engine on the real tiny Grok-2, compared with node-llama-cpp called directly.
 import { getLlama, LlamaLogLevel, type LlamaModel, type Token } from 'node-llama-cpp'
 import { ensureTinyModel } from '@tandem/models/node'
-import { parseChatRequest, type ChatCompletionChunk, type ChatRequestInput } from '@tandem/protocol'
+import { parseChatRequest, silentLogger, type ChatCompletionChunk, type ChatRequestInput } from '@tandem/protocol'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LlamaCppEngine } from './llama-cpp.ts'
-import { silentLogger } from './logger.ts'
 
 let engine: LlamaCppEngine
 let modelPath: string

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
-import { silentLogger } from './logger.ts'
+import { silentLogger } from '@tandem/protocol'
 import { Supervisor } from './supervisor.ts'
 
 /** Processes of a group still running: exited ones may linger as zombies until init reaps them. */

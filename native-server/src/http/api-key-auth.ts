@@ -1,6 +1,5 @@
 import type { MiddlewareHandler } from 'hono'
-import { bearerToken, findByDigest, keyDigest, TandemError } from '@tandem/protocol'
-import { errorResponse } from './error-response.ts'
+import { bearerToken, errorResponse, findByDigest, keyDigest, TandemError } from '@tandem/protocol'
 
 export interface ApiKeyAuthOptions {
   /** The keys a client may send; none: every route is open. */

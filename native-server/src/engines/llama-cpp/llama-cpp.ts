@@ -8,16 +8,17 @@ import {
   type LlamaModel,
   type Token,
 } from 'node-llama-cpp'
-import { tokenByteTable, type GgufTokenizer } from '@tandem/models'
-import { assistantPrefix, effectiveMaxTokens, minPromptTokens, TandemError, type ChatCompletionChunk, type ChatRequest } from '@tandem/protocol'
-import { Admission } from './admission.ts'
+import { renderGrok2Prompt, TEMPLATE_TOKENS_PER_MESSAGE, tokenByteTable, type GgufTokenizer } from '@tandem/models'
+import { assistantPrefix, effectiveMaxTokens, minPromptTokens, TandemError, type ChatCompletionChunk, type ChatRequest, type Logger } from '@tandem/protocol'
+import { Admission } from '../admission.ts'
 import { ChunkQueue } from './chunk-queue.ts'
-import type { Engine, EngineStats, GenerationContext, ServedModel } from './engine.ts'
-import type { Logger } from './logger.ts'
-import { renderGrok2Prompt, TEMPLATE_TOKENS_PER_MESSAGE, type PromptPart } from './prompt.ts'
+import type { Engine, EngineStats, GenerationContext, ServedModel } from '../engine.ts'
+import { abortReason } from '../abort-reason.ts'
+import { promptTurns } from './prompt.ts'
 import { runSequence } from './run-sequence.ts'
 import { samplingFor } from './sampling.ts'
 import { StepGate } from './step-gate.ts'
+import { tokenizePrompt } from './tokenize-prompt.ts'
 
 export type GpuOption = 'auto' | 'cuda' | 'vulkan' | 'metal' | false
 
@@ -50,9 +51,6 @@ interface Loaded {
   bytesOf: (token: Token) => Uint8Array
   vocabularySize: number
 }
-
-/** Tokenizing yields to the event loop after this long, so one huge prompt does not stall every other request. */
-const TOKENIZE_SLICE_MS = 4
 
 const LOG_LEVELS: Record<string, 'debug' | 'info' | 'warn' | 'error'> = {
   [LlamaLogLevel.disabled]: 'debug',
@@ -158,7 +156,7 @@ export class LlamaCppEngine implements Engine {
     // What certainly cannot fit is refused before it is tokenized; the rest is tokenized in slices.
     const atLeast = entry.served.promptBound ? minPromptTokens(request.messages, entry.served.promptBound) : 0
     if (atLeast >= contextSize) throw promptTooLong(`at least ${atLeast}`, contextSize)
-    const prompt = await this.tokenize(entry, renderGrok2Prompt(request.messages), contextSize, signal)
+    const prompt = await tokenizePrompt(entry.model, renderGrok2Prompt(promptTurns(request.messages)), contextSize, signal)
     const room = contextSize - prompt.length
     if (room < 1) throw promptTooLong(prompt.length === contextSize ? `at least ${contextSize}` : String(prompt.length), contextSize)
     const sampling = samplingFor(request, entry.vocabularySize)
@@ -193,7 +191,7 @@ export class LlamaCppEngine implements Engine {
       bytesOf: entry.bytesOf,
       isEndOfGeneration: (token) => entry.model.isEogToken(token),
       ignoreEndOfGeneration: request.ignore_eos === true,
-      dropLeadingSpace: prefix === undefined,
+      newAnswer: prefix === undefined,
       signal: runSignal,
       onText: (text, completionTokens) => queue.push(text, completionTokens),
     })
@@ -205,40 +203,6 @@ export class LlamaCppEngine implements Engine {
       .catch((error: unknown) => queue.fail(error))
       .finally(() => slot.release())
     return queue
-  }
-
-  /**
-   * Text stretches tokenized with control-token parsing off; control tokens placed by id. A stretch
-   * at a time, yielding to the event loop every few ms, and no further than `limit` tokens (past it
-   * the prompt cannot fit and is refused, with `limit` tokens returned).
-   */
-  private async tokenize(entry: Loaded, parts: readonly PromptPart[], limit: number, signal: AbortSignal): Promise<Token[]> {
-    const tokens: Token[] = []
-    const bos = entry.model.tokens.bos
-    if (bos !== null && entry.model.fileInfo.metadata.tokenizer?.ggml?.add_bos_token === true) tokens.push(bos)
-    const specials = new Map<string, Token>()
-    let sliceStart = performance.now()
-    for (const part of parts) {
-      if (typeof part === 'string') {
-        for (const token of entry.model.tokenize(part, false)) tokens.push(token)
-      } else {
-        let special = specials.get(part.special)
-        if (special === undefined) {
-          const found = entry.model.tokenize(part.special, true)
-          if (found.length !== 1) throw new TandemError('unsupported', `this model has no ${part.special} token: it is not a Grok-2 chat model`)
-          special = found[0]!
-          specials.set(part.special, special)
-        }
-        tokens.push(special)
-      }
-      if (tokens.length >= limit) return tokens.slice(0, limit)
-      if (performance.now() - sliceStart >= TOKENIZE_SLICE_MS) {
-        await new Promise((resolve) => setImmediate(resolve))
-        if (signal.aborted) throw abortReason(signal)
-        sliceStart = performance.now()
-      }
-    }
-    return tokens
   }
 
   drain(): void {
@@ -256,11 +220,6 @@ export class LlamaCppEngine implements Engine {
     await this.llama?.dispose()
     this.llama = undefined
   }
-}
-
-/** Why a generation was stopped: the server's own reason (shutting down), or the client's abort. */
-function abortReason(signal: AbortSignal): TandemError {
-  return TandemError.isInstance(signal.reason) ? signal.reason : new TandemError('aborted', 'the request was aborted')
 }
 
 function promptTooLong(tokens: string, contextSize: number): TandemError {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { ChatCompletionChunk } from '@tandem/protocol'
-import { chunkMaker } from './chunks.ts'
+import { chunkMaker } from '../engines/llama-cpp/chunks.ts'
 import { collectCompletion } from './collect-completion.ts'
 
 async function* from(chunks: ChatCompletionChunk[]) {

@@ -1,0 +1,6 @@
+export { createEngine, TINY_MODEL_NAME } from './create-engine.ts'
+export type { Engine, EngineStats, GenerationContext, ServedModel } from './engine.ts'
+export { LlamaCppEngine } from './llama-cpp/index.ts'
+export type { GpuOption, LlamaCppOptions } from './llama-cpp/index.ts'
+export { UpstreamEngine } from './upstream/index.ts'
+export type { UpstreamOptions } from './upstream/index.ts'

@@ -1,0 +1,2 @@
+export { UpstreamEngine } from './upstream.ts'
+export type { UpstreamOptions } from './upstream.ts'

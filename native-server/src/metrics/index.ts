@@ -1,0 +1,5 @@
+export { createServerMetrics } from './metrics.ts'
+export type { CancelReason, ServerMetrics } from './metrics.ts'
+export { observeGeneration } from './observe-generation.ts'
+export type { GenerationSummary } from './observe-generation.ts'
+export { PROMETHEUS_CONTENT_TYPE } from './prometheus.ts'
