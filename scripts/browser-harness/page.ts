@@ -3,9 +3,11 @@
 /// <reference types="vite/client" />
 // The page the browser tests drive: the real SDK and the real worker, bundled by Vite. Tests call
 // `window.harness.*` through page.evaluate; each call returns plain data.
-import { createTandem, loadDeviceProfile, probeDevice, type LoadProgress, type MlcRecord, type Plan, type RouteChange, type TandemOptions } from '@tandem/sdk'
+import { createTandem, loadDeviceProfile, probeDevice, type LoadProgress, type MlcRecord, type Plan, type RouteChange, type Tandem, type TandemOptions } from '@tandem/sdk'
 import type { ChatCompletionChunk, ChatRequestInput } from '@tandem/protocol'
 import { startLocalWorker } from '@tandem/local-worker'
+import wllamaWasm from '@wllama/wllama/esm/wasm/wllama.wasm?url'
+import type { FloorMessage } from './floor-worker.ts'
 
 export interface ChatRun {
   route?: TandemOptions['route']
@@ -20,6 +22,8 @@ export interface ChatRun {
   killWorkerAtDownload?: number
   /** Chats run one after another in the same client (the same worker). */
   repeat?: number
+  /** Leaves the client (and its worker) running until `harness.close()`, so the bench can read the worker's timeline. */
+  keepOpen?: boolean
 }
 
 export interface ChatResult {
@@ -29,23 +33,35 @@ export interface ChatResult {
   progress: Array<LoadProgress & { model: string; variant: string }>
   routeChanges: Array<Omit<RouteChange, 'error'> & { code: string }>
   error?: { code: string; message: string }
-  /** Per repetition: from create() to the first and the last content chunk, and how many came. */
-  rounds: Array<{ firstContentMs: number; lastContentMs: number; contentChunks: number }>
+  /** Per repetition: from create() to the first and the last content chunk, and how many came; `at` is create()'s epoch time (ms). */
+  rounds: Array<{ at: number; firstContentMs: number; lastContentMs: number; contentChunks: number }>
+  /** Epoch times (ms) at which each worker was created. */
+  workersCreatedAt: number[]
+  /** Epoch time (ms) the client was created, before its plan (which may start the worker). */
+  startedAt: number
   totalMs: number
   workersStarted: number
   killedAtChars?: number
 }
 
 const newWorker = startLocalWorker
+/** The page's clock as epoch ms, comparable with a worker's `performance.timeOrigin + startTime`. */
+const now = () => performance.timeOrigin + performance.now()
+let kept: Tandem | undefined
 
 async function chat(run: ChatRun): Promise<ChatResult> {
   const workers: Worker[] = []
+  const workersCreatedAt: number[] = []
+  await kept?.close()
+  kept = undefined
+  const startedAt = now()
   const tandem = createTandem({
     model: 'grok-2-tiny',
     route: run.route ?? 'local-only',
     ...(run.remote ? { remote: run.remote } : {}),
     local: {
       worker: () => {
+        workersCreatedAt.push(now())
         const worker = newWorker()
         workers.push(worker)
         return worker
@@ -55,7 +71,7 @@ async function chat(run: ChatRun): Promise<ChatResult> {
       ...(run.mlc ? { mlc: run.mlc } : {}),
     },
   })
-  const result: ChatResult = { plan: await tandem.plan(), text: '', chunks: [], progress: [], routeChanges: [], rounds: [], totalMs: 0, workersStarted: 0 }
+  const result: ChatResult = { plan: await tandem.plan(), text: '', chunks: [], progress: [], routeChanges: [], rounds: [], totalMs: 0, workersStarted: 0, workersCreatedAt, startedAt }
   tandem.on('progress', (p) => {
     result.progress.push(p)
     if (run.killWorkerAtDownload !== undefined && p.stage === 'download' && p.fraction >= run.killWorkerAtDownload) workers.at(-1)?.terminate()
@@ -65,7 +81,7 @@ async function chat(run: ChatRun): Promise<ChatResult> {
   try {
     for (let round = 0; round < (run.repeat ?? 1); round++) {
       const roundStarted = performance.now()
-      const timing = { firstContentMs: 0, lastContentMs: 0, contentChunks: 0 }
+      const timing = { at: now(), firstContentMs: 0, lastContentMs: 0, contentChunks: 0 }
       result.rounds.push(timing)
       const stream = await tandem.chat.completions.create({ ...run.request, stream: true })
       for await (const chunk of stream) {
@@ -88,7 +104,8 @@ async function chat(run: ChatRun): Promise<ChatResult> {
   } finally {
     result.totalMs = performance.now() - started
     result.workersStarted = workers.length
-    await tandem.close()
+    if (run.keepOpen) kept = tandem
+    else await tandem.close()
   }
   return result
 }
@@ -97,7 +114,39 @@ async function modelsDir(): Promise<FileSystemDirectoryHandle> {
   return (await navigator.storage.getDirectory()).getDirectoryHandle('tandem-models', { create: true })
 }
 
+export interface FloorRun {
+  variant: string
+  request: Omit<ChatRequestInput, 'model' | 'stream'>
+  /** `http`: wllama's wasm from its URL on this origin, whose compiled code V8 caches after the first load; `blob`: from a blob URL, compiled afresh every time. */
+  wasm: 'http' | 'blob'
+  modelsURL?: string
+}
+
+/**
+ * The floor of a cached start: the same wllama, in this page, loading the same shards from memory
+ * (no worker of ours, no OPFS, no hashing, no manifest) and answering the same request. Returns ms
+ * from the load's start to the first token.
+ */
+async function floor({ variant, request, wasm, modelsURL = '/models/' }: FloorRun): Promise<number> {
+  const manifest = (await (await fetch(`${modelsURL}grok-2-tiny.manifest.json`)).json()) as { variants: Array<{ id: string; files: Array<{ name: string }> }> }
+  const names = manifest.variants.find((v) => v.id === variant)!.files.map((f) => f.name)
+  const shards = await Promise.all(names.map(async (name) => (await fetch(`${modelsURL}${name}`, { cache: 'no-store' })).arrayBuffer()))
+  const url = wasm === 'http' ? new URL(wllamaWasm, location.href).href : URL.createObjectURL(await (await fetch(wllamaWasm)).blob())
+  const worker = new Worker(new URL('./floor-worker.ts', import.meta.url), { type: 'module' })
+  try {
+    const answer = new Promise<{ ms?: number; error?: string }>((resolve) => (worker.onmessage = ({ data }) => resolve(data)))
+    worker.postMessage({ shards, wasm: url, request: { model: 'grok-2-tiny', ...request } } satisfies FloorMessage, shards)
+    const { ms, error } = await answer
+    if (error !== undefined) throw new Error(error)
+    return ms!
+  } finally {
+    worker.terminate()
+    if (url.startsWith('blob:')) URL.revokeObjectURL(url)
+  }
+}
+
 const harness = {
+  floor,
   chat,
   probe: probeDevice,
   /** Three profile loads from an emptied IndexedDB: probed, then cached, then probed again when too old. */
@@ -139,6 +188,11 @@ const harness = {
     await writable.close()
   },
   crossOriginIsolated: () => crossOriginIsolated,
+  /** Closes the client a `keepOpen` chat left running. */
+  async close() {
+    await kept?.close()
+    kept = undefined
+  },
 }
 
 export type Harness = typeof harness

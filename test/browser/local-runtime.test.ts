@@ -106,6 +106,17 @@ describe.skipIf(!existsSync(CHROMIUM))('the local runtime in Chromium (real work
     }
   })
 
+  it('marks each step of a cached load on the worker\'s User Timing timeline, which the bench breaks the start down by', async () => {
+    const result = await chat({ request: { ...HELLO, max_tokens: 1 }, keepOpen: true })
+    expect(result.error).toBeUndefined()
+    const worker = page.workers().find((w) => /\/worker-[\w-]+\.js$/.test(w.url()))!
+    const steps = await worker.evaluate(() => performance.getEntriesByType('measure').map((e) => e.name))
+    await call('close')
+    for (const step of ['worker start', 'manifest', 'opfs read', 'sha-256', 'wasm fetch', 'wllama worker, wasm compile', 'wllama start', 'model load', 'prompt eval, first token']) {
+      expect(steps).toContain(`tandem:${step}`)
+    }
+  })
+
   it('detects a corrupted cached shard, deletes it and fetches it again before the engine sees it', async () => {
     const { manifest } = await ensureTinyModel()
     const before = await chat({ request: HELLO })

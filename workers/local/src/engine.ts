@@ -3,8 +3,8 @@ import type { ChatRequest, ChatStreamPart, LoadProgress, LoadRequest } from '@ta
 /** What an engine gets to load a model: the request, and the shard store's verified files when it wants them. */
 export interface EngineLoad {
   request: LoadRequest
-  /** The variant's shards, downloaded if needed and verified against the manifest: GGUF engines read these. */
-  shards(): Promise<File[]>
+  /** The variant's shards, downloaded if needed, as the bytes that were verified against the manifest: GGUF engines read these. */
+  shards(): Promise<Blob[]>
   progress(progress: LoadProgress): void
 }
 

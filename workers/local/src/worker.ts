@@ -2,6 +2,7 @@
 import type { LoadProgress } from '@tandem/protocol'
 import { expose, releaseProxy, transfer, type Remote } from 'comlink'
 import { createLocalRuntime } from './runtime.ts'
+import { measure } from './timeline.ts'
 
 const runtime = createLocalRuntime()
 
@@ -20,3 +21,5 @@ expose({
     return transfer(stream, [stream as unknown as Transferable])
   },
 })
+
+measure('worker start', 0) // from the worker's creation to its script evaluated

@@ -1,13 +1,13 @@
 import { TandemError, assistantPrefix, type ChatRequest, type ChatStreamPart } from '@tandem/protocol'
-import { Wllama, type ChatCompletionChunk as WllamaStreamChunk, type WllamaLogger } from '@wllama/wllama'
+import { Wllama, type ChatCompletionChunk as WllamaStreamChunk } from '@wllama/wllama'
 import wasmUrl from '@wllama/wllama/esm/wasm/wllama.wasm?url'
 import { cachedAssetUrl } from '../asset-cache.ts'
 import type { EngineLoad, LocalEngine } from '../engine.ts'
 import { engineError } from '../engine-errors.ts'
+import { measure, timed } from '../timeline.ts'
+import { loadWllama } from './wllama-load.ts'
 import { createChunkMapper, type WllamaChunk } from './wllama-chunks.ts'
 import { toWllamaParams } from './wllama-request.ts'
-
-const quiet: WllamaLogger = { debug: () => {}, log: () => {}, warn: () => {}, error: (...args) => console.error('[wllama]', ...args) }
 
 /** GGUF shards on llama.cpp compiled to wasm: WebGPU when asked, else the CPU path with pthreads when isolated. */
 export function createWllamaEngine(): LocalEngine {
@@ -16,21 +16,20 @@ export function createWllamaEngine(): LocalEngine {
 
   return {
     async load({ request, shards, progress }: EngineLoad) {
-      const files = await shards()
+      // wllama's wasm comes from Cache Storage while the shards are read and hashed.
+      const wasmFetch = timed('wasm fetch', () => cachedAssetUrl(wasmUrl, Wllama.getLibllamaVersion()))
+      const files = await shards().catch(async (failure: unknown) => {
+        const url = await wasmFetch.catch(() => '')
+        if (url.startsWith('blob:')) URL.revokeObjectURL(url)
+        throw failure
+      })
+      const wasm = await wasmFetch
       const totalBytes = files.reduce((sum, f) => sum + f.size, 0)
       progress({ stage: 'load', fraction: 0, loadedBytes: 0, totalBytes, shardsDone: 0, shardsTotal: files.length, bytesPerSecond: 0 })
-      const wasm = await cachedAssetUrl(wasmUrl, Wllama.getLibllamaVersion())
-      const instance = new Wllama({ default: wasm }, { suppressNativeLog: true, logger: quiet })
+      let instance: Wllama
       try {
-        await instance.loadModel(files, {
-          n_ctx: request.contextLength ?? 4096,
-          // 0 GPU layers skips WebGPU entirely: the planner chose wasm (no adapter, or no shader-f16).
-          n_gpu_layers: request.backend === 'webgpu' ? 99999 : 0,
-          n_threads: self.crossOriginIsolated ? (request.threads ?? 1) : 1,
-          n_parallel: 1,
-        })
+        instance = await loadWllama({ files, request, wasm })
       } catch (failure) {
-        await instance.exit().catch(() => {})
         throw engineError('wllama', failure)
       } finally {
         if (wasm.startsWith('blob:')) URL.revokeObjectURL(wasm)
@@ -55,8 +54,13 @@ export function createWllamaEngine(): LocalEngine {
       try {
         // logit_bias goes as OpenAI's record; wllama's type also names llama.cpp's array form.
         const params = { ...toWllamaParams(request), stream: true as const, abortSignal: signal } as Parameters<Wllama['createChatCompletion']>[0] & { stream: true }
+        let started = performance.now()
         const stream: AsyncIterable<WllamaStreamChunk> = await wllama.createChatCompletion(params)
         for await (const raw of stream) {
+          if (started) {
+            measure('prompt eval, first token', started)
+            started = 0
+          }
           const chunk = mapper.map(raw as WllamaChunk)
           if (chunk) yield { type: 'chunk', chunk }
         }

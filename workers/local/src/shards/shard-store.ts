@@ -5,6 +5,7 @@ import { loadManifest } from './manifest-source.ts'
 import { entries, fileIn, folder, modelsRoot, remove } from './opfs.ts'
 import { createProgressMeter } from './progress-meter.ts'
 import { checkQuota } from './storage-quota.ts'
+import { timed } from '../timeline.ts'
 
 const PARALLEL_DOWNLOADS = 3
 
@@ -17,46 +18,50 @@ export interface EnsureOptions {
 }
 
 /**
- * Model shards in the origin private file system. `ensure` returns a variant's shards only after
- * each one's SHA-256 matched the manifest: a corrupted, truncated or stale shard is deleted and
+ * Model shards in the origin private file system. `ensure` returns a variant's shards, as the very
+ * bytes it hashed, only after each one's SHA-256 matched the manifest: a corrupted, truncated or stale shard is deleted and
  * fetched again, never handed to an engine. A shorter file is a download that stopped early, and
  * resumes from its length.
  */
 export function createShardStore() {
-  async function ensure({ manifestUrl, model, variant, onProgress, signal }: EnsureOptions): Promise<File[]> {
-    const manifest = await loadManifest(manifestUrl, model)
+  async function ensure({ manifestUrl, model, variant, onProgress, signal }: EnsureOptions): Promise<Blob[]> {
+    const manifest = await timed('manifest', () => loadManifest(manifestUrl, model))
     const entry = manifest.variants.find((v) => v.id === variant)
     if (!entry) throw new TandemError('not_found', `${manifestUrl} has no variant "${variant}" of ${model}`, { param: 'variant' })
     if (entry.format !== 'gguf') throw new TandemError('unsupported', `${model} ${variant} is an ${entry.format} build; this engine reads GGUF`, { param: 'variant' })
     const dir = must(await folder(must(await folder(await modelsRoot(), model, true)), variant, true))
     await sweep(dir, entry.files)
 
-    // What is on disk: a verified shard, a partial one to resume, or nothing.
+    // What is on disk: a verified shard, a partial one to resume, or nothing. Read and hashed in parallel.
     const verifying = createProgressMeter({ stage: 'verify', shardBytes: entry.files.map((f) => f.bytes), emit: onProgress })
-    const positions: number[] = []
-    for (const [index, file] of entry.files.entries()) {
-      positions[index] = await checkCached(dir, file)
-      if (positions[index] === file.bytes) verifying.complete(index)
-    }
+    const found = await Promise.all(
+      entry.files.map(async (file, index) => {
+        const stored = await checkCached(dir, file)
+        if (typeof stored !== 'number') verifying.complete(index)
+        return stored
+      }),
+    )
     verifying.flush()
+    const position = (index: number) => (typeof found[index] === 'number' ? found[index] : entry.files[index]!.bytes)
 
-    const missing = entry.files.map((file, index) => ({ file, index })).filter(({ file, index }) => positions[index]! < file.bytes)
+    const missing = entry.files.map((file, index) => ({ file, index })).filter(({ index }) => typeof found[index] === 'number')
     if (missing.length > 0) {
-      await checkQuota(missing.reduce((sum, { file, index }) => sum + file.bytes - positions[index]!, 0), `${model} ${variant}`)
+      await checkQuota(missing.reduce((sum, { file, index }) => sum + file.bytes - position(index), 0), `${model} ${variant}`)
       const meter = createProgressMeter({ stage: 'download', shardBytes: entry.files.map((f) => f.bytes), emit: onProgress })
-      entry.files.forEach((file, index) => (positions[index] === file.bytes ? meter.complete(index) : meter.start(index, positions[index]!)))
+      entry.files.forEach((file, index) => (position(index) === file.bytes ? meter.complete(index) : meter.start(index, position(index))))
       const queue = [...missing]
       const next = async (): Promise<void> => {
         const item = queue.shift()
         if (!item) return
-        await fetchShard(dir, new URL(item.file.name, manifestUrl).href, item.file, (position) => meter.update(item.index, position), signal)
+        found[item.index] = await fetchShard(dir, new URL(item.file.name, manifestUrl).href, item.file, (at) => meter.update(item.index, at), signal)
         meter.complete(item.index)
         return next()
       }
       await Promise.all(Array.from({ length: Math.min(PARALLEL_DOWNLOADS, missing.length) }, next))
       meter.flush()
     }
-    return Promise.all(entry.files.map(async (file) => must(await fileIn(dir, file.name))))
+    // The bytes that were hashed, not the files read again: what runs is exactly what was checked.
+    return found.map((bytes) => new Blob([bytes as Uint8Array<ArrayBuffer>]))
   }
 
   async function list(): Promise<CachedModel[]> {
@@ -93,17 +98,21 @@ export function createShardStore() {
 
 export type ShardStore = ReturnType<typeof createShardStore>
 
-/** The length to resume from: the full length only for a shard whose hash matches; a bad one is deleted. */
-async function checkCached(dir: FileSystemDirectoryHandle, file: ManifestFile): Promise<number> {
+/** A stored shard: its verified bytes, or the length to resume a download from (a bad one is deleted: 0). */
+async function checkCached(dir: FileSystemDirectoryHandle, file: ManifestFile): Promise<Uint8Array | number> {
   const existing = await fileIn(dir, file.name)
   if (!existing) return 0
   if (existing.size < file.bytes) return existing.size
-  if (existing.size === file.bytes && (await verifyFile(file, new Uint8Array(await existing.arrayBuffer())))) return file.bytes
+  if (existing.size === file.bytes) {
+    const bytes = new Uint8Array(await timed('opfs read', () => existing.arrayBuffer()))
+    if (await timed('sha-256', () => verifyFile(file, bytes))) return bytes
+  }
   await remove(dir, file.name)
   return 0
 }
 
-async function fetchShard(dir: FileSystemDirectoryHandle, url: string, file: ManifestFile, onPosition: (position: number) => void, signal?: AbortSignal): Promise<void> {
+/** Downloads a shard and returns its bytes once they match the manifest. */
+async function fetchShard(dir: FileSystemDirectoryHandle, url: string, file: ManifestFile, onPosition: (position: number) => void, signal?: AbortSignal): Promise<Uint8Array> {
   // Twice at most: a partial file left by an older build can make the first result wrong.
   for (let attempt = 1; ; attempt++) {
     const handle = await (await dir.getFileHandle(file.name, { create: true })).createSyncAccessHandle()
@@ -111,7 +120,7 @@ async function fetchShard(dir: FileSystemDirectoryHandle, url: string, file: Man
       await downloadShard({ url, bytes: file.bytes, target: handle, onPosition, signal })
       const bytes = new Uint8Array(file.bytes)
       handle.read(bytes, { at: 0 })
-      if (await verifyFile(file, bytes)) return
+      if (await verifyFile(file, bytes)) return bytes
       handle.truncate(0)
       handle.flush()
     } finally {
