@@ -1,6 +1,6 @@
 // npm start's flags and TANDEM_ALLOWED_ORIGINS: what they accept, and the one line for what they refuse.
 import { describe, expect, it } from 'vitest'
-import { spawnNode } from '../../scripts/processes.ts'
+import { FROM_SOURCE, spawnNode } from '../../scripts/processes.ts'
 import { parseStartOptions } from '../../scripts/start/start-options.ts'
 
 const options = (argv: string[], env: Record<string, string> = {}) => {
@@ -49,7 +49,7 @@ describe('scripts/start.ts with a bad origin', () => {
       [[], { TANDEM_ALLOWED_ORIGINS: '*' }, 'TANDEM_ALLOWED_ORIGINS "*"'],
     ] as const) {
       const lines: string[] = []
-      const start = spawnNode(['--import', 'tsx', 'scripts/start.ts', ...args], { env, onLine: (text) => lines.push(text) })
+      const start = spawnNode([...FROM_SOURCE, 'scripts/start.ts', ...args], { env, onLine: (text) => lines.push(text) })
       expect(await start.exited).toBe(2)
       expect(lines).toEqual([`npm start: ${line}: expected an http(s) origin: scheme, host and port only, like http://127.0.0.1:9000`])
     }

@@ -4,7 +4,7 @@ import { mkdtemp, open, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { spawnNode, type NodeProcess } from '../../scripts/processes.ts'
+import { FROM_SOURCE, spawnNode, type NodeProcess } from '../../scripts/processes.ts'
 import { mib, rssBytes } from '../faults/process-memory.ts'
 
 const SIZE = 131 * 2 ** 20 // the size of the file that once took the server to 3.9 GB
@@ -21,7 +21,7 @@ beforeAll(async () => {
   const big = await open(join(dir, 'big.gguf'), 'w')
   await big.truncate(SIZE)
   await big.close()
-  server = spawnNode(['--import', 'tsx', 'test/stack/serve-static.ts', dir, dir])
+  server = spawnNode([...FROM_SOURCE, 'test/stack/serve-static.ts', dir, dir])
   url = await server.ready((line) => (line.includes('"ready"') ? (JSON.parse(line) as { url: string }).url : undefined))
 })
 
