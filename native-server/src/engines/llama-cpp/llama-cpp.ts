@@ -1,5 +1,6 @@
 import {
   getLlama,
+  LlamaGrammarEvaluationState,
   LlamaLogLevel,
   TokenBias,
   type Llama,
@@ -8,7 +9,7 @@ import {
   type LlamaModel,
   type Token,
 } from 'node-llama-cpp'
-import { renderGrok2Prompt, TEMPLATE_TOKENS_PER_MESSAGE, tokenByteTable, type GgufTokenizer } from '@tandem/models'
+import { grammarForResponseFormat, renderGrok2Prompt, TEMPLATE_TOKENS_PER_MESSAGE, tokenByteTable, type GgufTokenizer } from '@tandem/models'
 import { assistantPrefix, effectiveMaxTokens, minPromptTokens, TandemError, type ChatCompletionChunk, type ChatRequest, type Logger } from '@tandem/protocol'
 import { Admission } from '../admission.ts'
 import { ChunkQueue } from './chunk-queue.ts'
@@ -148,9 +149,6 @@ export class LlamaCppEngine implements Engine {
     if ((request.tools?.length ?? 0) > 0 && request.tool_choice !== 'none') {
       throw new TandemError('unsupported', 'tools are not supported by this model', { param: 'tools' })
     }
-    if (request.response_format && request.response_format.type !== 'text') {
-      throw new TandemError('unsupported', `response_format "${request.response_format.type}" is not supported by this model`, { param: 'response_format.type' })
-    }
     const prefix = assistantPrefix(request)
     const { contextSize } = entry.context
     // What certainly cannot fit is refused before it is tokenized; the rest is tokenized in slices.
@@ -160,6 +158,8 @@ export class LlamaCppEngine implements Engine {
     const room = contextSize - prompt.length
     if (room < 1) throw promptTooLong(prompt.length === contextSize ? `at least ${contextSize}` : String(prompt.length), contextSize)
     const sampling = samplingFor(request, entry.vocabularySize)
+    const grammarText = grammarForResponseFormat(request.response_format)
+    const grammar = grammarText === undefined ? undefined : await this.llama!.createGrammar({ grammar: grammarText })
     const slot = await entry.admission.acquire(signal)
 
     const stop = new AbortController()
@@ -182,6 +182,7 @@ export class LlamaCppEngine implements Engine {
         minP: sampling.minP,
         seed: sampling.seed,
         tokenBias,
+        grammarEvaluationState: grammar && new LlamaGrammarEvaluationState({ model: entry.model, grammar }),
         repeatPenalty: penalized
           ? { punishTokens: () => sequence.contextTokens.slice(prompt.length), penalty: 1, frequencyPenalty: sampling.frequencyPenalty, presencePenalty: sampling.presencePenalty }
           : undefined,
