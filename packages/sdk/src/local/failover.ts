@@ -1,4 +1,4 @@
-import type { ChatCompletionChunk, ChatRequest, ChatStreamPart, TandemError } from '@tandem/protocol'
+import { TandemError, type ChatCompletionChunk, type ChatRequest, type ChatStreamPart } from '@tandem/protocol'
 import type { Route, Transport } from '../transport.ts'
 import { continuationRequest, continueChunk, ProducedSoFar } from './continuation.ts'
 
@@ -31,10 +31,12 @@ const FINAL = new Set(['aborted', 'invalid_request'])
  * Streams `parts` from the first route; if it fails — before its first chunk or in the middle
  * of the answer — the same answer goes on from `next`: the conversation plus the text so far as
  * an assistant prefix. The caller sees one stream: one id, no repeated or lost text, and chunks
- * that say which route produced them. Not after a tool call began, whose state a prefix cannot carry.
+ * that say which route produced them. Not after a tool call began, whose state a prefix cannot carry,
+ * nor once an answer bound to a JSON response_format has text.
  */
 export async function* withFailover(parts: AsyncIterable<ChatStreamPart>, { request, from, next, signal, available = () => true, onRouteChange }: FailoverOptions): AsyncGenerator<ChatStreamPart> {
   const produced = new ProducedSoFar()
+  const format = request.response_format?.type ?? 'text'
   let first: ChatCompletionChunk | undefined
   let unresumable = false
   let failure: TandemError | undefined
@@ -49,6 +51,14 @@ export async function* withFailover(parts: AsyncIterable<ChatStreamPart>, { requ
     }
     if (part.type === 'done' || FINAL.has(part.error.code) || signal.aborted || unresumable || !available()) {
       yield part
+      return
+    }
+    // A grammar-bound answer cannot go on from a prefix (its grammar would start again mid-answer),
+    // and a fresh answer would not extend what the caller already has: before any text it starts
+    // over on the next route, after some it ends with the error, which says so.
+    if (format !== 'text' && produced.text !== '') {
+      const { code, message } = part.error
+      yield { type: 'error', error: new TandemError(code, `${message}; an answer under response_format "${format}" cannot be continued on another route: send the request again`, { cause: part.error }) }
       return
     }
     failure = part.error

@@ -1,4 +1,4 @@
-import { assistantContent } from '@tandem/models'
+import { assistantContent, grammarForResponseFormat } from '@tandem/models'
 import { contentText, effectiveMaxTokens, type ChatRequest } from '@tandem/protocol'
 
 /** A chat message as wllama's chat API (llama.cpp's server) takes it. */
@@ -49,6 +49,7 @@ export function toWllamaParams(request: ChatRequest): Record<string, unknown> & 
   set('ignore_eos', request.ignore_eos)
   set('tools', request.tools)
   set('tool_choice', request.tool_choice)
-  set('response_format', request.response_format)
+  // Our grammar, not llama.cpp's own response_format: both routes then constrain an answer alike.
+  set('grammar', grammarForResponseFormat(request.response_format))
   return params
 }
