@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url'
 import { chartHtml, writeChartPng } from './chart.ts'
 import { benchDecoder } from './decoder.ts'
 import { benchEdge } from './edge.ts'
+import { benchGrammar } from './grammar.ts'
 import { benchLocal } from './local.ts'
 import { benchNative } from './native.ts'
 import { benchSdk } from './sdk.ts'
@@ -19,6 +20,7 @@ const benches = {
   edge: async () => [await benchEdge(quick ? { repetitions: 5, tokens: 256, wideTokens: 64, samples: 100 } : { repetitions: 15, tokens: 512, wideTokens: 128, samples: 300 })],
   sdk: async () => [await benchSdk(quick ? { repetitions: 15, tokens: 128 } : { repetitions: 31, tokens: 256 })],
   native: () => benchNative({ repetitions: quick ? 7 : 15 }),
+  grammar: async () => [await benchGrammar(quick ? { repetitions: 3, tokens: 96 } : { repetitions: 9, tokens: 192 })],
 }
 const results = []
 for (const [name, run] of Object.entries(benches)) if (!only || only.includes(name)) results.push(...(await run()))

@@ -1,6 +1,7 @@
-// response_format through the official openai client against native-server on the real tiny Grok-2:
+// response_format through the official openai client and the SDK against native-server on the real tiny Grok-2:
 // every answer parses and validates, streamed or not, whatever the model would rather say.
 import { startNativeServer, type NativeServer } from '@tandem/native-server'
+import { createTandem } from '@tandem/sdk'
 import OpenAI from 'openai'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { checkAnswer, isJsonPrefix, SCHEMAS } from './schemas.ts'
@@ -47,6 +48,14 @@ describe('response_format on native-server', { timeout: 120_000 }, () => {
     expect(content!.startsWith('{')).toBe(true)
     if (completion.choices[0]!.finish_reason === 'stop') expect(checkAnswer({ type: 'object' }, content).errors).toEqual([])
     else expect(isJsonPrefix(content!), content!).toBe(true)
+  })
+
+  it('gives the SDK schema-valid JSON on the remote route, and refuses a bad schema before any route', async () => {
+    const tandem = createTandem({ model, remote: { baseURL: `${server.url}/v1`, apiKey: 'sk_unused' }, route: 'remote-only' })
+    const completion = await tandem.chat.completions.create({ messages, seed: 4, temperature: 1, max_tokens: 300, response_format: format('tags') })
+    expect(checkAnswer(SCHEMAS.tags, completion.choices[0]!.message.content).errors).toEqual([])
+    const refused = tandem.chat.completions.create({ messages, response_format: { type: 'json_schema', json_schema: { name: 'n', schema: { type: 'array', items: [{ type: 'string' }] } } } })
+    await expect(refused).rejects.toMatchObject({ code: 'invalid_request', param: 'response_format.json_schema.schema.items', message: 'response_format.json_schema.schema.items: expected a JSON Schema object' })
   })
 
   it('refuses a schema outside the subset with 400 naming the keyword, before generating', async () => {
