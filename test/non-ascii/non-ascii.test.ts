@@ -38,7 +38,9 @@ async function streamed(client: OpenAI): Promise<{ text: string; chunks: number 
   let chunks = 0
   for await (const chunk of stream) {
     const content = chunk.choices[0]?.delta.content
-    if (content) (text += content), chunks++
+    if (!content) continue
+    text += content
+    chunks++
   }
   return { text, chunks }
 }
