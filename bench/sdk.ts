@@ -4,7 +4,7 @@
 import { decodeChatStream, type ChatCompletionChunk } from '@tandem/protocol'
 import { createTandem } from '@tandem/sdk'
 import { startTandemNative, type Child } from '../scripts/processes.ts'
-import { median, spread, table } from './stats.ts'
+import { median, pairedRatio, spread, table } from './stats.ts'
 
 const MODEL = 'grok-2-tiny'
 
@@ -72,10 +72,10 @@ export async function benchSdk({ repetitions = 5, tokens = 128 } = {}) {
     const rows = ways.map((w) => ({
       way: w.name,
       'TTFT ms': `${median(w.ttftMs).toFixed(1)} ±${spread(w.ttftMs).toFixed(1)}`,
-      'TTFT vs raw': (median(w.ttftMs) / median(rawWay.ttftMs)).toFixed(3),
+      'TTFT vs raw': pairedRatio(w.ttftMs, rawWay.ttftMs).toFixed(3),
       'added TTFT ms': (median(w.ttftMs) - median(rawWay.ttftMs)).toFixed(2),
       'tokens/s': `${median(w.tokensPerSecond).toFixed(1)} ±${spread(w.tokensPerSecond).toFixed(1)}`,
-      'tokens/s vs raw': (median(w.tokensPerSecond) / median(rawWay.tokensPerSecond)).toFixed(3),
+      'tokens/s vs raw': pairedRatio(w.tokensPerSecond, rawWay.tokensPerSecond).toFixed(3),
     }))
     const name = `SDK vs raw fetch on one native-server (tiny Grok-2, 1 thread, ${tokens}-token streams ×${repetitions})`
     return { name, rows, markdown: table(rows) }

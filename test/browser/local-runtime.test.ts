@@ -1,18 +1,17 @@
 import { ensureTinyModel } from '@tandem/models/node'
 import { silentLogger, startNativeServer, type NativeServer } from '@tandem/native-server'
 import { chatCompletionSchema } from '@tandem/protocol'
-import { existsSync } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { checkAnswer, SCHEMAS } from '../structured/schemas.ts'
 import { gatewayEnv, keys, sha256, startWorkerdGateway, type Gateway } from '../edge/harness.ts'
-import { CHROMIUM, buildHarness, launchChromium, startIsolatedServer, type ChatResult, type ChatRun, type Harness, type IsolatedServer } from '../../scripts/browser-harness/index.ts'
+import { buildHarness, launchChromium, startIsolatedServer, type ChatResult, type ChatRun, type Harness, type IsolatedServer } from '../../scripts/browser-harness/index.ts'
 
 // Greedy and exactly max_tokens long (on past the end of the turn), so both routes can be compared token for token.
 const HELLO = { messages: [{ role: 'user' as const, content: 'hello' }], max_tokens: 24, temperature: 0, ignore_eos: true }
 
-describe.skipIf(!existsSync(CHROMIUM))('the local runtime in Chromium (real worker, wllama, tiny Grok-2 shards)', () => {
+describe('the local runtime in Chromium (real worker, wllama, tiny Grok-2 shards)', () => {
   let dist: string
   let server: IsolatedServer
   let browser: Awaited<ReturnType<typeof launchChromium>>
