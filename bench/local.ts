@@ -118,7 +118,7 @@ export async function benchLocal({ repetitions = 5, tokens = 128 } = {}) {
 
 const fmt = (values: number[]) => `${median(values).toFixed(0)} ±${spread(values).toFixed(0)}`
 
-async function open(context: Awaited<ReturnType<typeof launchChromium>>['context'], server: IsolatedServer): Promise<Page> {
+export async function open(context: Awaited<ReturnType<typeof launchChromium>>['context'], server: IsolatedServer): Promise<Page> {
   const page = await context.newPage()
   await page.goto(server.url)
   await page.waitForFunction(() => document.title === 'ready')
@@ -129,7 +129,7 @@ async function floor(page: Page, run: FloorRun): Promise<number> {
   return page.evaluate((r) => (window as unknown as { harness: Harness }).harness.floor(r), run)
 }
 
-async function chat(page: Page, run: ChatRun): Promise<ChatResult> {
+export async function chat(page: Page, run: ChatRun): Promise<ChatResult> {
   const result = await page.evaluate((r) => (window as unknown as { harness: Harness }).harness.chat(r), run)
   if (result.error) throw new Error(`${result.error.code}: ${result.error.message}`)
   return result
