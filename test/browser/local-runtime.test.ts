@@ -4,8 +4,8 @@ import { chatCompletionSchema } from '@tandem/protocol'
 import { rm } from 'node:fs/promises'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { checkAnswer, SCHEMAS } from '../structured/schemas.ts'
-import { gatewayEnv, keys, sha256, startWorkerdGateway, type Gateway } from '../edge/harness.ts'
+import { checkAnswer, isJsonPrefix, SCHEMAS } from '../structured/schemas.ts'
+import { gatewayEnv, keys, metric, sha256, startWorkerdGateway, type Gateway } from '../edge/harness.ts'
 import { buildHarness, launchChromium, startIsolatedServer, type ChatResult, type ChatRun, type Harness, type IsolatedServer } from '../../scripts/browser-harness/index.ts'
 
 // Greedy and exactly max_tokens long (on past the end of the turn), so both routes can be compared token for token.
@@ -267,6 +267,18 @@ describe('the local runtime in Chromium (real worker, wllama, tiny Grok-2 shards
       const second = result.chunks.slice(first.length)
       expect(second.length).toBeGreaterThan(0)
       expect(second.every((c) => c.tandem?.route === 'local')).toBe(true)
+    })
+
+    it('never continues a JSON answer elsewhere: killed mid-JSON, the stream ends with the error, saying why, and no remote text', { timeout: 120_000 }, async () => {
+      const response_format = { type: 'json_schema' as const, json_schema: { name: 'person', schema: SCHEMAS.person as unknown as Record<string, unknown> } }
+      const before = await metric(native, 'tandem_requests_total')
+      const result = await chat({ route: 'prefer-local', remote: remote(), request: { messages: [{ role: 'user', content: 'Who are you?' }], max_tokens: 300, seed: 7, temperature: 1, response_format }, killWorkerAfterChars: 6 })
+      expect(result.killedAtChars).toBeGreaterThanOrEqual(6)
+      expect(result.error).toMatchObject({ code: 'local_unavailable', message: expect.stringContaining('an answer under response_format "json_schema" cannot be continued on another route: send the request again') })
+      expect(result.routeChanges).toEqual([])
+      expect(result.chunks.every((c) => c.tandem?.route === 'local')).toBe(true)
+      expect(isJsonPrefix(result.text)).toBe(true)
+      expect(await metric(native, 'tandem_requests_total')).toBe(before)
     })
 
     it('fails over from web-llm before any chunk: an unreachable MLC build, and one the adapter cannot run', async () => {
