@@ -4,6 +4,8 @@ import { startNativeServer, type NativeServer } from '@tandem/native-server'
 import { createTandem } from '@tandem/sdk'
 import OpenAI from 'openai'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import fc from 'fast-check'
+import { schemaArbitrary } from './schema-arbitrary.ts'
 import { checkAnswer, isJsonPrefix, SCHEMAS } from './schemas.ts'
 
 let server: NativeServer
@@ -38,6 +40,24 @@ describe('response_format on native-server', { timeout: 120_000 }, () => {
     }
     expect(pieces).toBeGreaterThan(1)
     expect(checkAnswer(SCHEMAS[name], text).errors).toEqual([])
+  })
+
+  it('answers random schemas of the subset with JSON that validates, every time', { timeout: 300_000 }, async () => {
+    let asked = 0
+    await fc.assert(
+      fc.asyncProperty(schemaArbitrary, fc.integer({ min: 0, max: 2 ** 31 }), async (schema, seed) => {
+        const completion = await client.chat.completions.create({
+          model, messages, seed, temperature: 1, max_tokens: 500,
+          response_format: { type: 'json_schema', json_schema: { name: 'random', schema } },
+        })
+        const choice = completion.choices[0]!
+        expect(checkAnswer(schema, choice.message.content).errors, `${JSON.stringify(schema)} → ${choice.message.content}`).toEqual([])
+        expect(choice.finish_reason).toBe('stop')
+        asked++
+      }),
+      { numRuns: 16, seed: 20261207 },
+    )
+    expect(asked).toBe(16)
   })
 
   // Nothing bounds a free object's strings: the tiny model, never taught JSON, writes keys until

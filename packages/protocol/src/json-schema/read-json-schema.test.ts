@@ -55,6 +55,7 @@ describe('readJsonSchema', () => {
   it('tells an object without properties (any object) from one with none (only {})', () => {
     expect(root({ type: 'object' })).toEqual({ kind: 'any-object' })
     expect(root({ type: 'object', properties: {} })).toEqual({ kind: 'object', properties: [] })
+    expect(root({ type: 'object', properties: {}, required: [] })).toEqual({ kind: 'object', properties: [] })
     expect(root({ properties: { a: { type: 'boolean' } } })).toMatchObject({ kind: 'object' })
     expect(root({ items: { type: 'null' } })).toMatchObject({ kind: 'array', items: { kind: 'null' } })
   })

@@ -120,7 +120,7 @@ class Reader {
     if (additional !== undefined && typeof additional !== 'boolean') {
       throw new Problem([...path, 'additionalProperties'], '"additionalProperties" must be true or false; a schema there is not supported')
     }
-    const required = schema.required === undefined ? [] : list(schema.required, [...path, 'required'], LIMITS.maxProperties, 'names')
+    const required = schema.required === undefined || (Array.isArray(schema.required) && schema.required.length === 0) ? [] : list(schema.required, [...path, 'required'], LIMITS.maxProperties, 'names')
     required.forEach((name, index) => {
       if (typeof name !== 'string') throw new Problem([...path, 'required', index], 'expected a property name')
       if (required.indexOf(name) !== index) throw new Problem([...path, 'required', index], `"${name}" is listed twice`)
