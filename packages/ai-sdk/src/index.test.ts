@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import * as aiSdk from './index.ts'
 
 describe('@tandem/ai-sdk', () => {
-  it('exports the provider and the model class, nothing internal', () => {
-    expect(Object.keys(aiSdk).sort()).toEqual(['TandemLanguageModel', 'createTandemProvider'])
+  it('exports the provider, the model class and the chat transport, nothing internal', () => {
+    expect(Object.keys(aiSdk).sort()).toEqual(['TandemChatTransport', 'TandemLanguageModel', 'createTandemProvider'])
   })
 })
