@@ -2,52 +2,36 @@
 // shards), and the useChat transport on the remote route (a publishable key, straight to the gateway in workerd) and
 // across a failover: the worker killed mid-answer, the gateway finishing it, one uninterrupted message.
 import { existsSync } from 'node:fs'
-import { rm } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ensureTinyModel } from '@tandem/models/node'
-import { CHROMIUM, buildPage, launchChromium, startIsolatedServer, type IsolatedServer } from '../../scripts/browser-harness/index.ts'
-import { closeAll, gatewayEnv, keys, MODEL, sha256, startUpstream, startWorkerdGateway, type Gateway, type Upstream } from '../edge/harness.ts'
+import { CHROMIUM, launchChromium } from '../../scripts/browser-harness/index.ts'
+import { startPageStack, type PageStack } from '../browser/page-stack.ts'
+import { closeAll, keys, MODEL } from '../edge/harness.ts'
 import { serverText } from '../sdk/server-text.ts'
 import type { Harness, Run } from './page/page.ts'
 
 const prompt = 'hello'
 
 describe.skipIf(!existsSync(CHROMIUM))('@tandem/ai-sdk in Chromium', () => {
-  let built: string | undefined
-  let site: IsolatedServer | undefined
-  let upstream: Upstream | undefined
-  let gateway: Gateway | undefined
+  let stack: PageStack | undefined
   let browser: Awaited<ReturnType<typeof launchChromium>> | undefined
   let page: Page
 
   const call = <K extends keyof Harness>(name: K, run: Run) =>
     page.evaluate(({ name, run }) => (window as unknown as { harness: Record<string, (run: unknown) => unknown> }).harness[name]!(run), { name, run }) as Promise<Awaited<ReturnType<Harness[K]>>>
-  const remote = () => ({ baseURL: `${gateway!.url}/v1`, apiKey: keys.publishable })
+  const remote = () => ({ baseURL: `${stack!.gateway.url}/v1`, apiKey: keys.publishable })
 
   beforeAll(async () => {
-    const model = await ensureTinyModel()
-    built = await buildPage(fileURLToPath(new URL('./page/', import.meta.url)))
-    site = await startIsolatedServer({ root: built, models: model.dir })
-    upstream = await startUpstream()
-    gateway = await startWorkerdGateway(
-      gatewayEnv([upstream.server.url], {
-        EDGE_CORS_ORIGINS: site.url,
-        EDGE_PUBLISHABLE_KEYS: JSON.stringify([{ id: 'web', sha256: sha256(keys.publishable), origins: [site.url], limits: { rpm: 100_000, tpm: 1e9 } }]),
-      }),
-    )
+    stack = await startPageStack(fileURLToPath(new URL('./page/', import.meta.url)), keys.publishable)
     browser = await launchChromium()
     page = await browser.context.newPage()
     page.on('pageerror', (error) => console.error('page error:', error.message))
-    await page.goto(site.url)
+    await page.goto(stack.site.url)
     await page.waitForFunction(() => document.title === 'ready')
   })
 
-  afterAll(async () => {
-    await closeAll(browser, gateway, upstream?.server, site)
-    if (built) await rm(built, { recursive: true, force: true })
-  })
+  afterAll(() => closeAll(browser, stack))
 
   it('streamText answers on the local route: text in steps, usage, the finish reason, and the plan in providerMetadata.tandem', async () => {
     const result = await call('stream', { route: 'local-only', prompt, maxOutputTokens: 24 })
@@ -61,7 +45,7 @@ describe.skipIf(!existsSync(CHROMIUM))('@tandem/ai-sdk in Chromium', () => {
   })
 
   it("the chat transport answers straight from the gateway with a publishable key: the server's own text, one message", async () => {
-    const expected = await serverText(upstream!.server.url, { model: MODEL, messages: [{ role: 'user', content: prompt }], max_tokens: 24, temperature: 0, ignore_eos: true })
+    const expected = await serverText(stack!.upstream.server.url, { model: MODEL, messages: [{ role: 'user', content: prompt }], max_tokens: 24, temperature: 0, ignore_eos: true })
     const result = await call('chat', { route: 'remote-only', remote: remote(), prompt, maxOutputTokens: 24 })
     expect(result.ids).toHaveLength(1)
     expect(result.texts.at(-1)).toBe(expected)
