@@ -36,6 +36,19 @@ describe('toChatMessages', () => {
     expect(result({ type: 'content', value: [{ type: 'text', text: 'a' }, { type: 'text', text: 'b' }] })).toMatchObject({ content: 'ab' })
   })
 
+  it('puts the results of calls made inside the assistant turn after that turn', () => {
+    const messages = toChatMessages([
+      {
+        role: 'assistant',
+        content: [
+          { type: 'tool-call', toolCallId: 'c1', toolName: 'search', input: { q: 'x' }, providerExecuted: true },
+          { type: 'tool-result', toolCallId: 'c1', toolName: 'search', output: { type: 'text', value: 'found' } },
+        ],
+      },
+    ])
+    expect(messages.map((m) => m.role)).toEqual(['assistant', 'tool'])
+  })
+
   it('refuses file parts with an error that names them: the models read text only', () => {
     const withFile = () => toChatMessages([{ role: 'user', content: [{ type: 'file', mediaType: 'image/png', data: { type: 'url', url: new URL('https://example.com/a.png') } } as never] }])
     expect(withFile).toThrow(UnsupportedFunctionalityError)

@@ -20,13 +20,15 @@ export function toChatMessages(prompt: LanguageModelV4Prompt): ChatMessage[] {
       case 'assistant': {
         let content = ''
         const toolCalls: ToolCall[] = []
+        // Results of calls the provider ran, inside the assistant's turn: they follow the message that made the calls.
+        const results: ChatMessage[] = []
         for (const part of message.content) {
           if (part.type === 'text') content += part.text
           else if (part.type === 'tool-call') toolCalls.push({ id: part.toolCallId, type: 'function', function: { name: part.toolName, arguments: JSON.stringify(part.input ?? {}) } })
-          else if (part.type === 'tool-result') messages.push({ role: 'tool', tool_call_id: part.toolCallId, content: toolOutputText(part.output) })
+          else if (part.type === 'tool-result') results.push({ role: 'tool', tool_call_id: part.toolCallId, content: toolOutputText(part.output) })
           else if (part.type !== 'reasoning' && part.type !== 'reasoning-file') unsupported(`${part.type} parts in assistant messages`)
         }
-        messages.push({ role: 'assistant', content, ...(toolCalls.length > 0 && { tool_calls: toolCalls }) })
+        messages.push({ role: 'assistant', content, ...(toolCalls.length > 0 && { tool_calls: toolCalls }) }, ...results)
         break
       }
       case 'tool':
