@@ -35,13 +35,36 @@ describe.skipIf(!existsSync(CHROMIUM))('@tandem/ai-sdk in Chromium', () => {
 
   it('streamText answers on the local route: text in steps, usage, the finish reason, and the plan in providerMetadata.tandem', async () => {
     const result = await call('stream', { route: 'local-only', prompt, maxOutputTokens: 24 })
+    expect(result.errors).toEqual([])
     expect(result.deltas).toBeGreaterThan(2)
     expect(result.text.length).toBeGreaterThan(0)
     expect(result.finishReason).toBe('length')
-    expect(result.usage.outputTokens).toBe(24)
+    expect(result.usage?.outputTokens).toBe(24)
     const tandem = result.providerMetadata?.tandem as { route: string; plan: { route: string; local: { backend: string }; reasons: string[] }; failover: unknown }
     expect(tandem).toMatchObject({ route: 'local', plan: { route: 'local', local: { backend: 'wasm' } }, failover: null })
     expect(tandem.plan.reasons.join(' ')).toMatch(/wasm/)
+
+    // generateText on the same route and settings: the same greedy text, whole.
+    const generated = await call('generate', { route: 'local-only', prompt, maxOutputTokens: 24 })
+    expect(generated).toMatchObject({ text: result.text, finishReason: 'length', outputTokens: 24, providerMetadata: { tandem: { route: 'local' } } })
+  })
+
+  it('aborts mid-stream on the local route: the AI SDK reports the abort, and the text so far starts the whole answer', async () => {
+    const whole = await call('generate', { route: 'local-only', prompt, maxOutputTokens: 60 })
+    const cut = await call('stream', { route: 'local-only', prompt, maxOutputTokens: 60, abortAfterChars: 6 })
+    expect(cut.aborted).toBe(true)
+    expect(cut.types).toContain('abort')
+    expect(cut.errors).toEqual([])
+    expect(cut.text.length).toBeGreaterThanOrEqual(6)
+    expect(cut.text.length).toBeLessThan(whole.text.length)
+    expect(whole.text.startsWith(cut.text)).toBe(true)
+  })
+
+  it("fails before the first chunk on the local route as an APICallError with Tandem's code, naming the models URL", async () => {
+    const result = await call('stream', { route: 'local-only', prompt, maxOutputTokens: 8, modelsURL: '/nowhere/' })
+    expect(result.text).toBe('')
+    expect(result.errors).toEqual([expect.objectContaining({ name: 'AI_APICallError', statusCode: 503, data: { code: 'local_unavailable', param: null } })])
+    expect(result.errors[0]!.message).toMatch(/\/nowhere\//)
   })
 
   it("the chat transport answers straight from the gateway with a publishable key: the server's own text, one message", async () => {

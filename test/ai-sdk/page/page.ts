@@ -5,7 +5,7 @@
 import { createTandemProvider, TandemChatTransport, type TandemUIMessage } from '@tandem/ai-sdk'
 import { startLocalWorker } from '@tandem/local-worker'
 import type { TandemOptions } from '@tandem/sdk'
-import { readUIMessageStream, streamText } from 'ai'
+import { generateText, readUIMessageStream, streamText } from 'ai'
 
 export interface Run {
   route: NonNullable<TandemOptions['route']>
@@ -14,6 +14,9 @@ export interface Run {
   maxOutputTokens: number
   /** Terminates the local worker once this many characters of the answer have arrived. */
   killWorkerAfterChars?: number
+  /** Aborts the call (its abortSignal) once this many characters of the answer have arrived. */
+  abortAfterChars?: number
+  modelsURL?: string
 }
 
 function provider(run: Run, workers: Worker[]) {
@@ -27,21 +30,60 @@ function provider(run: Run, workers: Worker[]) {
         workers.push(worker)
         return worker
       },
+      ...(run.modelsURL && { modelsURL: run.modelsURL }),
     },
   })
 }
 
 const settings = (run: Run) => ({ temperature: 0, maxOutputTokens: run.maxOutputTokens, providerOptions: { tandem: { ignoreEos: true } } })
 
-/** streamText on the model, as a Node caller would use it. */
+/** streamText on the model, as a Node caller would use it: what it streamed, and how it ended. */
 async function stream(run: Run) {
   const workers: Worker[] = []
   const tandem = provider(run, workers)
+  const controller = new AbortController()
+  let aborted = false
+  const errors: Array<{ name: string; message: string; statusCode?: number; data?: unknown }> = []
   try {
-    const result = streamText({ model: tandem('grok-2-tiny'), prompt: run.prompt, ...settings(run) })
+    const result = streamText({
+      model: tandem('grok-2-tiny'),
+      prompt: run.prompt,
+      ...settings(run),
+      maxRetries: 0,
+      abortSignal: controller.signal,
+      onAbort: () => void (aborted = true),
+      onError: ({ error }) => void errors.push({ ...(error as object), name: (error as Error).name, message: (error as Error).message }),
+    })
+    let text = ''
     let deltas = 0
-    for await (const delta of result.textStream) if (delta) deltas++
-    return { text: await result.text, deltas, finishReason: await result.finishReason, usage: await result.usage, providerMetadata: await result.providerMetadata }
+    const types: string[] = []
+    for await (const part of result.fullStream) {
+      types.push(part.type)
+      if (part.type !== 'text-delta' || !part.text) continue
+      deltas++
+      text += part.text
+      if (run.abortAfterChars !== undefined && text.length >= run.abortAfterChars && !controller.signal.aborted) controller.abort()
+    }
+    const finished = !aborted && errors.length === 0
+    return {
+      text,
+      deltas,
+      types,
+      aborted,
+      errors: errors.map(({ name, message, statusCode, data }) => ({ name, message, statusCode, data })),
+      ...(finished && { finishReason: await result.finishReason, usage: await result.usage, providerMetadata: await result.providerMetadata }),
+    }
+  } finally {
+    await tandem.client.close()
+  }
+}
+
+/** generateText on the model: the whole answer at once. */
+async function generate(run: Run) {
+  const tandem = provider(run, [])
+  try {
+    const { text, finishReason, usage, providerMetadata } = await generateText({ model: tandem('grok-2-tiny'), prompt: run.prompt, ...settings(run) })
+    return { text, finishReason, outputTokens: usage.outputTokens, providerMetadata }
   } finally {
     await tandem.client.close()
   }
@@ -75,7 +117,7 @@ async function chat(run: Run) {
   }
 }
 
-const harness = { stream, chat }
+const harness = { stream, generate, chat }
 export type Harness = typeof harness
 ;(window as unknown as { harness: Harness }).harness = harness
 document.title = 'ready'
