@@ -22,7 +22,7 @@ export interface EnsureOptions {
  * Model shards in the origin private file system. `ensure` returns a variant's shards, as the very
  * bytes it hashed, only after each one's SHA-256 matched the manifest: a corrupted, truncated or stale shard is deleted and
  * fetched again, never handed to an engine. A shorter file is a download that stopped early, and
- * resumes from its length.
+ * resumes from its length. Tabs of one origin share the files, one tab per shard at a time.
  */
 export function createShardStore() {
   async function ensure({ manifestUrl, model, variant, onProgress, signal }: EnsureOptions): Promise<Blob[]> {
@@ -33,11 +33,16 @@ export function createShardStore() {
     const dir = must(await folder(must(await folder(await modelsRoot(), model, true)), variant, true))
     await sweep(dir, entry.files)
 
+    // Each shard is touched by one tab at a time: another tab's download of it is waited out here,
+    // and then found whole. Web Locks are released when their holder's context goes away, so a
+    // closed tab leaves a partial file to resume, never a held lock.
+    const locked = <T>(file: ManifestFile, run: () => Promise<T>) => navigator.locks.request(`tandem:shard:${model}/${variant}/${file.name}`, run)
+
     // What is on disk: a verified shard, a partial one to resume, or nothing. Read and hashed in parallel.
     const verifying = createProgressMeter({ stage: 'verify', shardBytes: entry.files.map((f) => f.bytes), emit: onProgress })
     const found = await Promise.all(
       entry.files.map(async (file, index) => {
-        const stored = await checkCached(dir, file)
+        const stored = await locked(file, () => checkCached(dir, file))
         if (typeof stored !== 'number') verifying.complete(index)
         return stored
       }),
@@ -53,10 +58,14 @@ export function createShardStore() {
       const limit = pLimit(PARALLEL_DOWNLOADS)
       await Promise.all(
         missing.map(({ file, index }) =>
-          limit(async () => {
-            found[index] = await fetchShard(dir, new URL(file.name, manifestUrl).href, file, (at) => meter.update(index, at), signal)
-            meter.complete(index)
-          }),
+          limit(() =>
+            locked(file, async () => {
+              // Looked at again under the lock: another tab may have finished it meanwhile.
+              const stored = await checkCached(dir, file)
+              found[index] = typeof stored === 'number' ? await fetchShard(dir, new URL(file.name, manifestUrl).href, file, (at) => meter.update(index, at), signal) : stored
+              meter.complete(index)
+            }),
+          ),
         ),
       )
       meter.flush()
