@@ -180,6 +180,23 @@ describe('the local runtime in Chromium (real worker, wllama, tiny Grok-2 shards
     expect(result.progress.some((p) => p.stage === 'load')).toBe(false)
   })
 
+  it('refuses a manifest that is not JSON, or names a shard twice, before any download', async () => {
+    const { manifest } = await ensureTinyModel()
+    await call('clearStorage')
+    const twice = { ...manifest, variants: manifest.variants.map((v) => ({ ...v, files: [...v.files, v.files[0]!] })) }
+    for (const [body, problem] of [
+      ['{"model": "grok-2-tiny", ', /manifest\.json is not JSON$/],
+      [JSON.stringify(twice), /names the shard "grok-2-tiny[\w.-]*\.gguf" twice/],
+    ] as const) {
+      server.requests.length = 0
+      const restore = server.put('/models/grok-2-tiny.manifest.json', body)
+      const result = await chat({ request: HELLO }).finally(restore)
+      expect(result.error?.code).toBe('local_unavailable')
+      expect(result.error?.message).toMatch(problem)
+      expect(shardRequests()).toEqual([])
+    }
+  })
+
   it('fails with a clear quota error before downloading a variant the storage grant cannot hold', async () => {
     const { manifest } = await ensureTinyModel()
     const huge = { ...manifest, variants: manifest.variants.map((v) => ({ ...v, files: v.files.map((f) => ({ ...f, bytes: f.bytes * 1e6 })) })) }
