@@ -334,6 +334,20 @@ describe('the local runtime in Chromium (real worker, wllama, tiny Grok-2 shards
       expect(second.every((c) => c.tandem?.route === 'local')).toBe(true)
     })
 
+    it('takes the remote route once this device measured the local one below minLocalTokensPerSecond, and says so', async () => {
+      const measured = await chat({ route: 'prefer-local', remote: remote(), request: HELLO })
+      expect(measured.plan.route).toBe('local')
+      const fast = await chat({ route: 'prefer-local', remote: remote(), request: HELLO, minLocalTokensPerSecond: 1 })
+      expect(fast.plan.route).toBe('local')
+      expect(fast.plan.reasons).toContainEqual(expect.stringMatching(/; it ran at [\d.]+ tokens\/s on wasm here \(first token after \d+ ms\)$/))
+      const slow = await chat({ route: 'prefer-local', remote: remote(), request: HELLO, minLocalTokensPerSecond: 1e6 })
+      expect(slow.error).toBeUndefined()
+      expect(slow.plan.route).toBe('remote')
+      expect(slow.plan.reasons).toContainEqual(expect.stringMatching(/^grok-2-tiny \w+ ran at [\d.]+ tokens\/s on wasm here \(first token after \d+ ms\), below options\.local\.minLocalTokensPerSecond \(1000000\)$/))
+      expect(slow.text.length).toBeGreaterThan(0)
+      expect(slow.chunks.some((c) => c.tandem?.route === 'local')).toBe(false)
+    })
+
     it('fails over from web-llm before any chunk: an unreachable MLC build, and one the adapter cannot run', async () => {
       const unreachable = { model: 'http://127.0.0.1:9/mlc/grok-2-tiny-q4f32_1/', model_lib: 'http://127.0.0.1:9/mlc/grok-2-tiny-q4f32_1-webgpu.wasm' }
       const needsF16 = { ...unreachable, required_features: ['shader-f16'] }
