@@ -15,6 +15,7 @@ export interface ChatRun {
   modelsURL?: string
   threads?: number
   mlc?: Record<string, MlcRecord>
+  minLocalTokensPerSecond?: number
   request: Omit<ChatRequestInput, 'model' | 'stream'>
   /** Terminates the worker once this many characters of the answer have arrived. */
   killWorkerAfterChars?: number
@@ -69,6 +70,7 @@ async function chat(run: ChatRun): Promise<ChatResult> {
       ...(run.modelsURL ? { modelsURL: run.modelsURL } : {}),
       ...(run.threads ? { threads: run.threads } : {}),
       ...(run.mlc ? { mlc: run.mlc } : {}),
+      ...(run.minLocalTokensPerSecond ? { minLocalTokensPerSecond: run.minLocalTokensPerSecond } : {}),
     },
   })
   const result: ChatResult = { plan: await tandem.plan(), text: '', chunks: [], progress: [], routeChanges: [], rounds: [], totalMs: 0, workersStarted: 0, workersCreatedAt, startedAt }

@@ -8,6 +8,7 @@ import { createModelCache, type ModelCache } from './local/model-cache.ts'
 import { createRuntimeHolder } from './local/worker-runtime.ts'
 import { tandemOptionsSchema, type ResolvedOptions, type TandemOptions } from './options.ts'
 import type { DeviceProfile } from './plan/device.ts'
+import { localSpeedKey, readLocalSpeeds, recordLocalSpeed } from './plan/local-speed.ts'
 import { planRoute, wasmThreads, type GatewayModels, type Plan, type PlanInput } from './plan/planner.ts'
 import { loadDeviceProfile } from './plan/probe-cache.ts'
 import { createRemoteTransport } from './remote/remote-transport.ts'
@@ -70,6 +71,7 @@ export function createTandem(input: TandemOptions): Tandem {
       hasRemote: remote !== undefined,
       hasLocalRuntime: runtimes !== undefined,
       cachedVariants: await cachedVariants(modelId, profile),
+      ...(runtimes && { localSpeeds: await readLocalSpeeds(), minLocalTokensPerSecond: options.local?.minLocalTokensPerSecond }),
     }
     const plan = planRoute(input)
     // The gateway's list is read only when the plan leans on the gateway: a local answer does not wait for it.
@@ -111,6 +113,7 @@ export function createTandem(input: TandemOptions): Tandem {
       await (globalThis as { navigator?: { storage?: { persist?(): Promise<boolean> } } }).navigator?.storage?.persist?.().catch(() => false)
     }
     const local = localTransport(request.value, chosen, profile)
+    const startedAt = performance.now()
     let parts = local.stream(request.value, controller.signal)
     if (remote && options.route !== 'local-only') {
       parts = withFailover(parts, {
@@ -122,7 +125,8 @@ export function createTandem(input: TandemOptions): Tandem {
         onRouteChange: (change) => events.emit('route', { ...change, model: request.value.model }),
       })
     }
-    return new ChatStream(await started(parts, controller), 'local', chosen, controller)
+    const key = localSpeedKey(request.value.model, chosen.local!.variant, chosen.local!.backend)
+    return new ChatStream(await started(measureLocal(parts, key, startedAt), controller), 'local', chosen, controller)
   }
 
   async function create(params: StreamingParams): Promise<ChatStream>
@@ -163,6 +167,33 @@ async function started(parts: AsyncIterable<ChatStreamPart>, controller: AbortCo
       await iterator.return?.()
     }
   })()
+}
+
+/**
+ * Passes the parts on, and keeps what an answer that stayed local to its end measured (decode
+ * speed after the first token, the wait for it), for the planner's next choice.
+ */
+async function* measureLocal(parts: AsyncIterable<ChatStreamPart>, key: string, startedAt: number): AsyncGenerator<ChatStreamPart, void, undefined> {
+  let first = 0
+  let last = 0
+  let tokens = 0
+  let local = true
+  for await (const part of parts) {
+    if (part.type === 'chunk') {
+      const { chunk } = part
+      if (chunk.tandem && chunk.tandem.route !== 'local') local = false
+      tokens = chunk.usage?.completion_tokens ?? tokens
+      if (chunk.choices[0]?.delta.content) {
+        last = performance.now()
+        first ||= last
+      }
+    }
+    // At `done`, before passing it on: a reader may stop pulling once it has it.
+    if (part.type === 'done' && local && tokens > 1 && last > first) {
+      await recordLocalSpeed(key, { tokensPerSecond: ((tokens - 1) * 1000) / (last - first), firstTokenMs: first - startedAt, at: Date.now() })
+    }
+    yield part
+  }
 }
 
 function isOnline(): boolean {

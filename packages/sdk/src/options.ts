@@ -27,6 +27,11 @@ export const tandemOptionsSchema = z.object({
       threads: z.number().int().positive().max(64).optional(),
       /** MLC builds to run on web-llm (WebGPU) instead of the catalog's GGUF shards, by model id. */
       mlc: z.record(z.string(), mlcRecordSchema).optional(),
+      /**
+       * Below this decode speed, as measured by earlier local answers on this device (kept in
+       * IndexedDB per model, variant and backend), `prefer-local` takes the remote route.
+       */
+      minLocalTokensPerSecond: z.number().positive().optional(),
     })
     .optional(),
   route: z.enum(ROUTE_MODES).default('prefer-local'),

@@ -65,6 +65,16 @@ const table: Row[] = [
     [/the catalog has no build of grok-3 for devices/, /remote: the gateway serves grok-3/]],
   ['no remote configured and no local fit', 'grok-2', desktop, 'prefer-local', { hasRemote: false }, 'none', undefined, [/needs ~/, /no remote configured \(options\.remote\)/]],
   ['a GPU that cannot bind the largest tensor', 'grok-2', { ...smallGpu, deviceMemoryGiB: 1024 }, 'prefer-local', {}, 'remote', undefined, [/^grok-2 tq1_0 has a 226\.8 MB tensor; the GPU binds at most 134\.2 MB$/]],
+  ['a measured speed is quoted', 'grok-2-tiny', swiftshader, 'prefer-local', { localSpeeds: { 'grok-2-tiny/q8_0/wasm': { tokensPerSecond: 84.25, firstTokenMs: 2400.4, at: 1 } }, minLocalTokensPerSecond: 20 },
+    'local', 'q8_0:wasm:download', [/^grok-2-tiny q8_0 fits: .*; it ran at 84\.3 tokens\/s on wasm here \(first token after 2400 ms\)$/]],
+  ['measured too slow: the remote route, quoting the measurement', 'grok-2-tiny', swiftshader, 'prefer-local', { localSpeeds: { 'grok-2-tiny/q8_0/wasm': { tokensPerSecond: 3.2, firstTokenMs: 9000, at: 1 } }, minLocalTokensPerSecond: 20 },
+    'remote', undefined, [/^grok-2-tiny q8_0 ran at 3\.2 tokens\/s on wasm here \(first token after 9000 ms\), below options\.local\.minLocalTokensPerSecond \(20\)$/, /remote: the gateway serves grok-2-tiny/]],
+  ['measured too slow, and no remote: slow is still an answer', 'grok-2-tiny', swiftshader, 'prefer-local', { hasRemote: false, localSpeeds: { 'grok-2-tiny/q8_0/wasm': { tokensPerSecond: 3.2, firstTokenMs: 9000, at: 1 } }, minLocalTokensPerSecond: 20 },
+    'local', 'q8_0:wasm:download', [/below options\.local\.minLocalTokensPerSecond/]],
+  ['measured too slow on another backend only: not this one', 'grok-2-tiny', desktop, 'prefer-local', { localSpeeds: { 'grok-2-tiny/q8_0/wasm': { tokensPerSecond: 3.2, firstTokenMs: 9000, at: 1 } }, minLocalTokensPerSecond: 20 },
+    'local', 'q8_0:webgpu:download', [/WebGPU$/]],
+  ['local-only keeps the device however slow', 'grok-2-tiny', swiftshader, 'local-only', { localSpeeds: { 'grok-2-tiny/q8_0/wasm': { tokensPerSecond: 3.2, firstTokenMs: 9000, at: 1 } }, minLocalTokensPerSecond: 20 },
+    'local', 'q8_0:wasm:download', [/below options\.local\.minLocalTokensPerSecond/]],
 ]
 
 describe('planRoute', () => {

@@ -3,6 +3,7 @@ import type { TandemErrorCode } from '@tandem/protocol'
 import type { RouteMode } from '../options.ts'
 import type { DeviceProfile } from './device.ts'
 import { formatBytes } from './format-bytes.ts'
+import { localSpeedKey, type LocalSpeeds } from './local-speed.ts'
 
 export type Backend = 'webgpu' | 'wasm'
 
@@ -18,6 +19,10 @@ export interface PlanInput {
   gatewayModels?: GatewayModels
   hasLocalRuntime: boolean
   cachedVariants: readonly string[]
+  /** What earlier local answers on this device measured, by `localSpeedKey`. */
+  localSpeeds?: LocalSpeeds
+  /** Below this measured decode speed, `prefer-local` takes the remote route when it can. */
+  minLocalTokensPerSecond?: number
 }
 
 export type GatewayModels = { ids: readonly string[] } | { error: string }
@@ -93,6 +98,14 @@ export function planRoute(input: PlanInput): Plan {
     return { route: 'none', refusal, reasons, candidates }
   }
   const canRunLocally = !environment.problem && chosen !== undefined
+  const measured = chosen && input.localSpeeds?.[localSpeedKey(modelId, chosen.variant, chosen.backend!)]
+  const tooSlow = measured !== undefined && input.minLocalTokensPerSecond !== undefined && measured.tokensPerSecond < input.minLocalTokensPerSecond
+  if (canRunLocally && measured) {
+    const speed = `ran at ${measured.tokensPerSecond.toFixed(1)} tokens/s on ${chosen.backend} here (first token after ${Math.round(measured.firstTokenMs)} ms)`
+    chosen.reason = tooSlow
+      ? `${modelId} ${chosen.variant} ${speed}, below options.local.minLocalTokensPerSecond (${input.minLocalTokensPerSecond})`
+      : `${chosen.reason}; it ${speed}`
+  }
 
   switch (mode) {
     case 'remote-only':
@@ -104,6 +117,10 @@ export function planRoute(input: PlanInput): Plan {
       explainLocal()
       return none()
     case 'prefer-local':
+      if (canRunLocally && tooSlow && !remote.problem) {
+        reasons.push(chosen.reason)
+        return toRemote()
+      }
       if (canRunLocally) return local()
       explainLocal()
       return remote.problem ? none(remote.problem) : toRemote()

@@ -10,7 +10,14 @@ export const PROBE_MAX_AGE_MS = 24 * 60 * 60 * 1000
 // What IndexedDB hands back is input like any other: an older SDK may have stored another shape.
 const cachedSchema = z.object({ at: z.number(), profile: deviceProfileSchema })
 
-let store: UseStore | undefined
+let opened: UseStore | undefined
+
+/** The SDK's IndexedDB store (database `tandem`, store `device`); undefined where there is no IndexedDB. */
+export function deviceStore(): UseStore | undefined {
+  if (typeof indexedDB === 'undefined') return undefined
+  opened ??= createStore('tandem', 'device')
+  return opened
+}
 
 /**
  * The device profile, probed once and kept in IndexedDB (idb-keyval) for `maxAgeMs`, so a page
@@ -19,8 +26,8 @@ let store: UseStore | undefined
  * or it fails, this is a plain probe.
  */
 export async function loadDeviceProfile({ maxAgeMs = PROBE_MAX_AGE_MS, now = Date.now() } = {}): Promise<{ profile: DeviceProfile; fromCache: boolean }> {
-  if (typeof indexedDB === 'undefined') return { profile: await probeDevice(), fromCache: false }
-  store ??= createStore('tandem', 'device')
+  const store = deviceStore()
+  if (!store) return { profile: await probeDevice(), fromCache: false }
   const cached = cachedSchema.safeParse(await get(KEY, store).catch(() => undefined))
   if (cached.success && now - cached.data.at < maxAgeMs) {
     const { online, saveData, storage } = await probeDevice({ adapter: false })
