@@ -220,6 +220,8 @@ describe('the local runtime in Chromium (real worker, wllama, tiny Grok-2 shards
   })
 
   it('lists, sizes and deletes cached models through tandem.cache', async () => {
+    // Its own cached model: the manifest test before it clears the storage.
+    expect((await chat({ request: { ...HELLO, max_tokens: 1 } })).error).toBeUndefined()
     const listed = await call('cache')
     expect(listed.length).toBeGreaterThan(0)
     for (const entry of listed) expect(entry.bytes).toBeGreaterThan(0)
