@@ -1,5 +1,5 @@
 /**
- * GBNF rules for JSON's own pieces, shared by every grammar. Numbers are bounded (16 digits,
+ * GBNF rules for JSON's own pieces, shared by every grammar. Numbers are bounded (15 integer digits, 16 decimals,
  * 2 exponent digits: always finite) and whitespace is at most one space after punctuation, so even a tiny model
  * cannot wander into digits or blanks forever; strings are JSON strings, escapes included.
  */
@@ -10,7 +10,8 @@ export const JSON_RULES: Readonly<Record<string, string>> = {
   array: '"[" ws ( value ( "," ws value )* )? "]"',
   string: '"\\"" char* "\\""',
   char: '[^"\\\\\\x7F\\x00-\\x1F] | "\\\\" ( ["\\\\/bfnrt] | "u" [0-9a-fA-F]{4} )',
-  integer: '"-"? ( "0" | [1-9] [0-9]{0,15} )',
+  // 15 digits: within JavaScript's safe integers, so `minimum: -(2^53 - 1)` holds for every answer.
+  integer: '"-"? ( "0" | [1-9] [0-9]{0,14} )',
   number: 'integer ( "." [0-9]{1,16} )? ( [eE] [-+]? [0-9]{1,2} )?',
   boolean: '"true" | "false"',
   null: '"null"',

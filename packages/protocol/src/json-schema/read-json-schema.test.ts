@@ -61,7 +61,9 @@ describe('readJsonSchema', () => {
   })
 
   it.each([
-    [{ type: 'integer', minimum: 0 }, ['minimum'], '"minimum" is not supported'],
+    [{ type: 'integer', minimum: 0 }, ['minimum'], '"minimum" is not supported, except as wide as -999999999999999 or wider (every integer answer has at most 15 digits)'],
+    [{ type: 'number', maximum: 1e300 }, ['maximum'], '"maximum" applies to integers, and "type" does not include "integer"'],
+    [{ type: 'number', exclusiveMinimum: 0 }, ['exclusiveMinimum'], '"exclusiveMinimum" is not supported'],
     [{ type: 'string', pattern: '^a' }, ['pattern'], '"pattern" is not supported'],
     [{ oneOf: [{ type: 'string' }] }, ['oneOf'], '"oneOf" is not supported'],
     [{ allOf: [{ type: 'string' }] }, ['allOf'], '"allOf" is not supported'],
@@ -85,6 +87,11 @@ describe('readJsonSchema', () => {
     [true, [], 'expected a JSON Schema object'],
   ])('refuses %j at the keyword at fault', (schema, path, message) => {
     expect(problem(schema)).toEqual({ path, message })
+  })
+
+  it('accepts what zod writes for an integer: bounds as wide as the safe integers, which every answer keeps', () => {
+    expect(root({ type: 'integer', minimum: -9007199254740991, maximum: 9007199254740991 })).toEqual({ kind: 'integer' })
+    expect(root({ type: ['integer', 'null'], maximum: 999_999_999_999_999 })).toEqual({ kind: 'any-of', options: [{ kind: 'integer' }, { kind: 'null' }] })
   })
 
   it('refuses recursive $ref, directly or through other definitions', () => {

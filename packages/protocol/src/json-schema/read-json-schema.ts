@@ -14,11 +14,17 @@ type TypeName = (typeof TYPES)[number]
 
 /** Keywords that describe a value without constraining it: accepted, and of no use to a grammar. */
 const ANNOTATIONS = new Set(['title', 'description', '$schema', '$id', '$comment', 'default', 'examples', 'deprecated', 'readOnly', 'writeOnly'])
-const KEYWORDS_OF: Record<'object' | 'array' | 'string', readonly string[]> = {
+const KEYWORDS_OF: Record<'object' | 'array' | 'string' | 'integer', readonly string[]> = {
   object: ['properties', 'required', 'additionalProperties'],
   array: ['items', 'minItems', 'maxItems'],
   string: ['format', 'minLength', 'maxLength'],
+  integer: ['minimum', 'maximum'],
 }
+/**
+ * Integers in an answer have at most 15 digits (the grammar's bound), so bounds at least this wide
+ * hold for every answer: zod's `z.int()` writes ±2^53−1 there. Narrower ones are refused.
+ */
+const INTEGER_BOUND = 999_999_999_999_999
 const TYPED_KEYWORDS = new Map(Object.entries(KEYWORDS_OF).flatMap(([type, keywords]) => keywords.map((keyword) => [keyword, type as TypeName])))
 const KEYWORDS = new Set([...ANNOTATIONS, ...TYPED_KEYWORDS.keys(), 'type', 'enum', 'const', 'anyOf', '$ref'])
 const REF = /^#\/(\$defs|definitions)\/([^/]+)$/
@@ -111,6 +117,14 @@ class Reader {
         if (length) throw new Problem([...path, length], `"${length}" cannot be combined with "format"`)
         return { kind: 'string', format: schema.format as StringFormat, minLength: 0 }
       }
+      case 'integer':
+        for (const [key, ok] of [['minimum', (v: number) => v <= -INTEGER_BOUND], ['maximum', (v: number) => v >= INTEGER_BOUND]] as const) {
+          const value = schema[key]
+          if (value !== undefined && (typeof value !== 'number' || !ok(value))) {
+            throw new Problem([...path, key], `"${key}" is not supported, except as wide as ${key === 'minimum' ? '-' : ''}${INTEGER_BOUND} or wider (every integer answer has at most 15 digits)`)
+          }
+        }
+        return { kind: 'integer' }
       default: return { kind: type }
     }
   }
