@@ -1,0 +1,2 @@
+export { GbnfBuilder, gbnfLiteral } from './gbnf-builder.ts'
+export { grammarForResponseFormat } from './response-format-grammar.ts'
