@@ -1,14 +1,14 @@
 import { z } from 'zod'
+import { jsonSchemaField } from './json-schema/json-schema-field.ts'
 
 /** OpenAI's rule for function names: what a model can write back unambiguously. */
 const TOOL_NAME = /^[a-zA-Z0-9_-]{1,64}$/
 
 /**
- * A tool's parameters: a JSON Schema for an object, since a call's arguments are a JSON object.
- * What the schema may hold beyond that is checked where it becomes a grammar.
+ * A tool's parameters: a JSON Schema of the supported subset (the call's arguments are generated
+ * under a grammar made from it), for an object, since a call's arguments are a JSON object.
  */
-const parametersSchema = z
-  .record(z.string(), z.unknown())
+const parametersSchema = jsonSchemaField
   .refine((schema) => schema.type === undefined || schema.type === 'object', { message: 'must describe an object ("type": "object")', path: ['type'] })
 
 /** Unions on `type` with one member: a wrong `type` is then one issue, not one per missing field. */

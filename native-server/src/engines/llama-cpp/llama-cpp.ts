@@ -1,5 +1,6 @@
 import {
   getLlama,
+  LlamaGrammarEvaluationState,
   LlamaLogLevel,
   TokenBias,
   type Llama,
@@ -8,7 +9,7 @@ import {
   type LlamaModel,
   type Token,
 } from 'node-llama-cpp'
-import { chatTurns, offeredTools, renderGrok2Prompt, TEMPLATE_TOKENS_PER_MESSAGE, tokenByteTable, ToolCallParser, type GgufTokenizer } from '@tandem/models'
+import { chatTurns, grammarForTools, offeredTools, renderGrok2Prompt, TEMPLATE_TOKENS_PER_MESSAGE, tokenByteTable, ToolCallParser, type GgufTokenizer } from '@tandem/models'
 import { assistantPrefix, effectiveMaxTokens, minPromptTokens, TandemError, type ChatCompletionChunk, type ChatRequest, type Logger } from '@tandem/protocol'
 import { Admission } from '../admission.ts'
 import { ChunkQueue } from './chunk-queue.ts'
@@ -156,6 +157,8 @@ export class LlamaCppEngine implements Engine {
     const room = contextSize - prompt.length
     if (room < 1) throw promptTooLong(prompt.length === contextSize ? `at least ${contextSize}` : String(prompt.length), contextSize)
     const sampling = samplingFor(request, entry.vocabularySize)
+    const grammarText = grammarForTools(request)
+    const grammar = grammarText === undefined ? undefined : await this.llama!.createGrammar({ grammar: grammarText })
     const slot = await entry.admission.acquire(signal)
 
     const stop = new AbortController()
@@ -180,6 +183,7 @@ export class LlamaCppEngine implements Engine {
         minP: sampling.minP,
         seed: sampling.seed,
         tokenBias,
+        grammarEvaluationState: grammar && new LlamaGrammarEvaluationState({ model: entry.model, grammar }),
         repeatPenalty: penalized
           ? { punishTokens: () => sequence.contextTokens.slice(prompt.length), penalty: 1, frequencyPenalty: sampling.frequencyPenalty, presencePenalty: sampling.presencePenalty }
           : undefined,

@@ -1,0 +1,34 @@
+import { assistantPrefix, readJsonSchema, TandemError, type ChatRequest } from '@tandem/protocol'
+import { offeredTools } from '../prompt/chat-turns.ts'
+import { TOOL_CALL_TAIL, toolCallHead } from '../prompt/tool-format.ts'
+import { GbnfBuilder, gbnfLiteral } from './gbnf-builder.ts'
+
+const NO_PARAMETERS = { type: 'object', properties: {} }
+
+/**
+ * The grammar for a new answer when tools are offered, the same on every route; undefined when
+ * none are (or the answer continues a prefix, which is text). Calls are written as
+ * `tool-format.ts` says, each one's arguments constrained to its parameters' schema, so they
+ * always parse. `required` and a named function allow only calls (one when
+ * `parallel_tool_calls` is false). `auto` allows calls or text, decided by the answer's first
+ * character: text may not start with `<`, so a call is never half-free. A grammar, rather than
+ * free text read afterwards, because free text may start a call whose arguments do not parse.
+ */
+export function grammarForTools(request: Pick<ChatRequest, 'messages' | 'tools' | 'tool_choice' | 'parallel_tool_calls'>): string | undefined {
+  const tools = offeredTools(request)
+  if (tools.length === 0 || assistantPrefix(request) !== undefined) return undefined
+  const choice = request.tool_choice
+  const callable = typeof choice === 'object' ? tools.filter((tool) => tool.function.name === choice.function.name) : tools
+  const builder = new GbnfBuilder()
+  const calls = callable.map(({ function: { name, parameters } }, index) => {
+    const read = readJsonSchema(parameters ?? NO_PARAMETERS)
+    // Requests are parsed at the boundary, which refuses these; an engine called directly still says why.
+    if (!read.ok) throw new TandemError('invalid_request', `tools[${index}].function.parameters: ${read.problem.message}`, { param: `tools[${index}].function.parameters` })
+    return builder.rule(`call${index}`, `${gbnfLiteral(toolCallHead(name))} ${builder.schema(read.schema)} ${gbnfLiteral(TOOL_CALL_TAIL)}`)
+  })
+  const call = builder.rule('call', calls.join(' | '))
+  const answer = request.parallel_tool_calls === false ? call : `${call}+`
+  if (choice === 'required' || typeof choice === 'object') return builder.grammar(`" "? ${answer}`)
+  // Text starts with neither `<` nor a second space (which would let a call through as text).
+  return builder.grammar(`" "? ( ${answer} | ${builder.rule('text', '[^< ] [^\\x00]*')} )`)
+}
