@@ -103,6 +103,15 @@ describe('tool calls through the openai client', () => {
     expect(completion.choices[0]!.message.content?.trim()).not.toBe('')
   })
 
+  it('answers "auto" with a response format as calls or that JSON, never free text', async () => {
+    for (const seed of [1, 2]) {
+      const completion = await client.chat.completions.create({ ...base, seed, max_tokens: 200, response_format: { type: 'json_schema', json_schema: { name: 'answer', schema: { type: 'object', properties: { meaning: { type: 'string', maxLength: 40 } }, required: ['meaning'] } } } })
+      const { finish_reason, message } = completion.choices[0]!
+      if (finish_reason === 'tool_calls') for (const call of message.tool_calls!) argumentsOf(call)
+      else expect([finish_reason, Object.keys(JSON.parse(message.content!) as object)]).toEqual(['stop', ['meaning']])
+    }
+  })
+
   it('offers no tools with tool_choice "none": the same answer as without them', async () => {
     const none = await client.chat.completions.create({ ...base, temperature: 0, tool_choice: 'none' })
     const plain = await client.chat.completions.create({ model: 'grok-2-tiny', messages, max_tokens: 120, temperature: 0 })

@@ -98,7 +98,6 @@ describe('chatRequestSchema', () => {
       'messages[0].tool_calls[0].function.arguments',
     ],
     ['parameters outside the JSON Schema subset', { tools: [{ type: 'function', function: { name: 'f', parameters: { type: 'object', patternProperties: {} } } }] }, 'tools[0].function.parameters.patternProperties'],
-    ['tools with a response format', { tools: [{ type: 'function', function: { name: 'f' } }], response_format: { type: 'json_object' } }, 'response_format'],
     [
       'a prefix with a forced tool call',
       { tools: [{ type: 'function', function: { name: 'f' } }], tool_choice: 'required', messages: [{ role: 'user', content: 'x' }, { role: 'assistant', content: 'a', prefix: true }] },

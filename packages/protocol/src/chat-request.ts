@@ -67,10 +67,6 @@ export const chatRequestSchema = z
     if (typeof choice === 'object' && !names.has(choice.function.name)) {
       ctx.addIssue({ code: 'custom', path: ['tool_choice', 'function', 'name'], message: `no tool named "${choice.function.name}"` })
     }
-    const offered = names.size > 0 && choice !== 'none'
-    if (offered && request.response_format && request.response_format.type !== 'text') {
-      ctx.addIssue({ code: 'custom', path: ['response_format'], message: 'a response format together with tools is not supported; send one or the other' })
-    }
     const forced = choice === 'required' || typeof choice === 'object'
     if (forced && assistantPrefix(request) !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['tool_choice'], message: 'an assistant prefix is continued as text, so it cannot be made a tool call' })

@@ -9,7 +9,7 @@ import {
   type LlamaModel,
   type Token,
 } from 'node-llama-cpp'
-import { chatTurns, grammarForTools, offeredTools, renderGrok2Prompt, TEMPLATE_TOKENS_PER_MESSAGE, tokenByteTable, ToolCallParser, type GgufTokenizer } from '@tandem/models'
+import { chatTurns, grammarFor, offeredTools, renderGrok2Prompt, TEMPLATE_TOKENS_PER_MESSAGE, tokenByteTable, ToolCallParser, type GgufTokenizer } from '@tandem/models'
 import { assistantPrefix, effectiveMaxTokens, minPromptTokens, TandemError, type ChatCompletionChunk, type ChatRequest, type Logger } from '@tandem/protocol'
 import { Admission } from '../admission.ts'
 import { ChunkQueue } from './chunk-queue.ts'
@@ -145,9 +145,6 @@ export class LlamaCppEngine implements Engine {
     if (this.draining) throw this.draining
     const entry = this.loaded.get(request.model)
     if (!entry) throw new TandemError('model_not_loaded', `model "${request.model}" is not loaded`, { param: 'model' })
-    if (request.response_format && request.response_format.type !== 'text') {
-      throw new TandemError('unsupported', `response_format "${request.response_format.type}" is not supported by this model`, { param: 'response_format.type' })
-    }
     const prefix = assistantPrefix(request)
     const { contextSize } = entry.context
     // What certainly cannot fit is refused before it is tokenized; the rest is tokenized in slices.
@@ -157,7 +154,7 @@ export class LlamaCppEngine implements Engine {
     const room = contextSize - prompt.length
     if (room < 1) throw promptTooLong(prompt.length === contextSize ? `at least ${contextSize}` : String(prompt.length), contextSize)
     const sampling = samplingFor(request, entry.vocabularySize)
-    const grammarText = grammarForTools(request)
+    const grammarText = grammarFor(request)
     const grammar = grammarText === undefined ? undefined : await this.llama!.createGrammar({ grammar: grammarText })
     const slot = await entry.admission.acquire(signal)
 

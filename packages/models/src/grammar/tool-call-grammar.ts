@@ -2,8 +2,14 @@ import { assistantPrefix, readJsonSchema, TandemError, type ChatRequest } from '
 import { offeredTools } from '../prompt/chat-turns.ts'
 import { TOOL_CALL_TAIL, toolCallHead } from '../prompt/tool-format.ts'
 import { GbnfBuilder, gbnfLiteral } from './gbnf-builder.ts'
+import { grammarForResponseFormat, responseFormatRule } from './response-format-grammar.ts'
 
 const NO_PARAMETERS = { type: 'object', properties: {} }
+
+/** The grammar for a request's answer, on every route: calls when tools are offered, else its response format; undefined for free text. */
+export function grammarFor(request: Pick<ChatRequest, 'messages' | 'tools' | 'tool_choice' | 'parallel_tool_calls' | 'response_format'>): string | undefined {
+  return grammarForTools(request) ?? grammarForResponseFormat(request.response_format)
+}
 
 /**
  * The grammar for a new answer when tools are offered, the same on every route; undefined when
@@ -11,10 +17,11 @@ const NO_PARAMETERS = { type: 'object', properties: {} }
  * `tool-format.ts` says, each one's arguments constrained to its parameters' schema, so they
  * always parse. `required` and a named function allow only calls (one when
  * `parallel_tool_calls` is false). `auto` allows calls or text, decided by the answer's first
- * character: text may not start with `<`, so a call is never half-free. A grammar, rather than
+ * character: text may not start with `<`, so a call is never half-free; with a JSON response
+ * format, the text is that JSON. A grammar, rather than
  * free text read afterwards, because free text may start a call whose arguments do not parse.
  */
-export function grammarForTools(request: Pick<ChatRequest, 'messages' | 'tools' | 'tool_choice' | 'parallel_tool_calls'>): string | undefined {
+export function grammarForTools(request: Pick<ChatRequest, 'messages' | 'tools' | 'tool_choice' | 'parallel_tool_calls' | 'response_format'>): string | undefined {
   const tools = offeredTools(request)
   if (tools.length === 0 || assistantPrefix(request) !== undefined) return undefined
   const choice = request.tool_choice
@@ -30,5 +37,6 @@ export function grammarForTools(request: Pick<ChatRequest, 'messages' | 'tools' 
   const answer = request.parallel_tool_calls === false ? call : `${call}+`
   if (choice === 'required' || typeof choice === 'object') return builder.grammar(`" "? ${answer}`)
   // Text starts with neither `<` nor a second space (which would let a call through as text).
-  return builder.grammar(`" "? ( ${answer} | ${builder.rule('text', '[^< ] [^\\x00]*')} )`)
+  const text = responseFormatRule(builder, request.response_format) ?? builder.rule('text', '[^< ] [^\\x00]*')
+  return builder.grammar(`" "? ( ${answer} | ${text} )`)
 }

@@ -1,4 +1,4 @@
-import { assistantContent, chatTurns } from '@tandem/models'
+import { assistantContent, chatTurns, grammarFor } from '@tandem/models'
 import { effectiveMaxTokens, type ChatRequest } from '@tandem/protocol'
 
 /** A chat message as llama.cpp's built-in Grok-2 template (inside wllama) renders it. */
@@ -35,5 +35,7 @@ export function toWllamaParams(request: ChatRequest): Record<string, unknown> & 
   set('presence_penalty', request.presence_penalty)
   set('ignore_eos', request.ignore_eos)
   set('response_format', request.response_format)
+  // The answer constrained as native-server constrains it: the same grammar, from the same module.
+  set('grammar', grammarFor(request))
   return params
 }
