@@ -170,8 +170,9 @@ export function gatewaySuite({ runtime, start, logs, abortTries = 1 }: SuiteOpti
         expect(typeof args.word).toBe('string')
       }
       // Both from the same seed on the same model: the same call, but each with its own id.
-      expect(streamed.choices[0]!.message.tool_calls![0]).toMatchObject({ function: whole.choices[0]!.message.tool_calls![0]!.function })
-      expect(streamed.choices[0]!.message.tool_calls![0]!.id).not.toBe(whole.choices[0]!.message.tool_calls![0]!.id)
+      const [streamedCall, wholeCall] = [streamed, whole].map((completion) => completion.choices[0]!.message.tool_calls![0]!)
+      expect(streamedCall!.type === 'function' && wholeCall!.type === 'function' && streamedCall!.function).toEqual(wholeCall!.type === 'function' && wholeCall!.function)
+      expect(streamedCall!.id).not.toBe(wholeCall!.id)
       expect(pieces).toBeGreaterThan(1)
 
       const before = await upstreamRequests()
