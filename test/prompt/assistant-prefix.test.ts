@@ -8,6 +8,7 @@
 // prefix appended after the generation prompt (llama.cpp's prefill rule), tokenized with control
 // tokens parsed, on the real Q8_0 shards' tokenizer.
 import { Template } from '@huggingface/jinja'
+import { readFile } from 'node:fs/promises'
 import { getLlama, LlamaLogLevel, type Llama, type LlamaModel, type Token } from 'node-llama-cpp'
 import { chatTurns, renderGrok2Prompt } from '@tandem/models'
 import { ensureTinyModel } from '@tandem/models/node'
@@ -92,6 +93,29 @@ describe('the assistant prefix on both routes', () => {
       expect(text).toContain('<tools>\n{"name":"define_word"')
       expect(text).toContain('Assistant: <tool_call>{"name": "define_word", "arguments": {"word": "slower"}}</tool_call><|separator|>')
       expect(text).toContain('System: <tool_result name="define_word"> more slowly </tool_result><|separator|>')
+    }
+  })
+
+  it('renders the same tokens from the Jinja template an upstream SGLang or vLLM is given (native-server/templates)', async () => {
+    const template = new Template(await readFile(new URL('../../native-server/templates/grok-2-tools.jinja', import.meta.url), 'utf8'))
+    const tools = [
+      { type: 'function' as const, function: { name: 'define_word', description: 'Look a word up, é', parameters: { type: 'object', properties: { word: { type: 'string', maxLength: 24 } }, required: ['word'] } } },
+      { type: 'function' as const, function: { name: 'now' } },
+    ]
+    const messages: ChatMessageInput[] = [
+      { role: 'developer', content: ' Be brief. ' },
+      ...conversation.slice(1),
+      { role: 'assistant', content: 'Let me look.', tool_calls: [{ id: 'a', type: 'function', function: { name: 'define_word', arguments: '{"word": "slower"}' } }, { id: 'b', type: 'function', function: { name: 'now', arguments: '{}' } }] },
+      { role: 'tool', tool_call_id: 'b', content: 'noon' },
+      { role: 'tool', tool_call_id: 'a', content: [{ type: 'text', text: 'more slowly' }] },
+      { role: 'user', content: 'Thanks' },
+    ]
+    for (const offered of [tools, undefined]) {
+      const parsed = request(messages, offered)
+      const tokens = await tokenizePrompt(native, renderGrok2Prompt(chatTurns(parsed)), 4096, new AbortController().signal)
+      // What the upstream engine forwards: the parsed request's messages and tools, as JSON.
+      const rendered = template.render({ ...JSON.parse(JSON.stringify({ messages: parsed.messages, tools: parsed.tools })), add_generation_prompt: true })
+      expect(local.tokenize(rendered, true)).toEqual(tokens)
     }
   })
 })
