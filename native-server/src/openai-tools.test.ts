@@ -49,7 +49,8 @@ function argumentsOf(call: OpenAI.ChatCompletionMessageToolCall | undefined): Re
 describe('tool calls through the openai client', () => {
   it('returns a forced call (tool_choice "required") with an id, parseable arguments and finish_reason "tool_calls"', async () => {
     for (const seed of [1, 2, 3, 4]) {
-      const completion = await client.chat.completions.create({ ...base, seed, tool_choice: 'required', parallel_tool_calls: false })
+      // Stop sequences cut text; a forced call has none, or these would cut every call short.
+      const completion = await client.chat.completions.create({ ...base, seed, tool_choice: 'required', parallel_tool_calls: false, stop: ['"', '}'] })
       const choice = completion.choices[0]!
       expect(choice.finish_reason, JSON.stringify(choice.message)).toBe('tool_calls')
       expect(choice.message.content).toBeNull()

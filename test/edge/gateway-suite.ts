@@ -427,7 +427,7 @@ export function gatewaySuite({ runtime, start, logs, abortTries = 1 }: SuiteOpti
       // Streams that end, and requests an upstream refuses, give theirs back too: many times the limit in turn.
       for (let i = 0; i < 3; i++) {
         expect((await partsOf(await post(chat({ stream: true }), { key: keys.narrow }))).at(-1)).toEqual({ type: 'done' })
-        const unsupported = await post(chat({ stream: true, response_format: { type: 'json_object' } }), { key: keys.narrow })
+        const unsupported = await post(chat({ stream: true, logit_bias: { 99999: 1 } }), { key: keys.narrow })
         expect(unsupported.status).toBe(400)
         await unsupported.arrayBuffer()
       }

@@ -5,7 +5,7 @@ export { splitGguf } from './gguf/split.ts'
 export { GgmlType, GgufValueType, array, bool, f32, i32, str, u16, u32, u8 } from './gguf/types.ts'
 export { alignUp, writeGguf } from './gguf/writer.ts'
 export { describeFile, manifestSchema, sha256Hex, verifyFile } from './manifest.ts'
-export { GbnfBuilder, gbnfLiteral, grammarFor, grammarForResponseFormat, grammarForTools } from './grammar/index.ts'
+export { GbnfBuilder, gbnfLiteral, grammarFor, grammarForResponseFormat, grammarForTools, stopsFor } from './grammar/index.ts'
 export { estimateMemory } from './memory.ts'
 export { FILE_TYPES, decodeGguf, quantizeGguf } from './quantize.ts'
 export {

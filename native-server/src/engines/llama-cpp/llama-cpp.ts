@@ -9,7 +9,7 @@ import {
   type LlamaModel,
   type Token,
 } from 'node-llama-cpp'
-import { chatTurns, grammarFor, offeredTools, renderGrok2Prompt, TEMPLATE_TOKENS_PER_MESSAGE, tokenByteTable, ToolCallParser, type GgufTokenizer } from '@tandem/models'
+import { chatTurns, grammarFor, offeredTools, stopsFor, renderGrok2Prompt, TEMPLATE_TOKENS_PER_MESSAGE, tokenByteTable, ToolCallParser, type GgufTokenizer } from '@tandem/models'
 import { assistantPrefix, effectiveMaxTokens, minPromptTokens, TandemError, type ChatCompletionChunk, type ChatRequest, type Logger } from '@tandem/protocol'
 import { Admission } from '../admission.ts'
 import { ChunkQueue } from './chunk-queue.ts'
@@ -186,7 +186,7 @@ export class LlamaCppEngine implements Engine {
           : undefined,
       },
       maxTokens: Math.min(effectiveMaxTokens(request) ?? room, room),
-      stops: typeof request.stop === 'string' ? [request.stop] : (request.stop ?? []),
+      stops: stopsFor(request),
       bytesOf: entry.bytesOf,
       isEndOfGeneration: (token) => entry.model.isEogToken(token),
       ignoreEndOfGeneration: request.ignore_eos === true,
@@ -202,7 +202,7 @@ export class LlamaCppEngine implements Engine {
         const rest = toolCalls?.end()
         if (rest) queue.push(rest)
         const usage = { prompt_tokens: prompt.length, completion_tokens: outcome.completionTokens }
-        const finishReason = outcome.finishReason === 'stop' && (toolCalls?.completeCalls ?? 0) > 0 ? 'tool_calls' : outcome.finishReason
+        const finishReason = outcome.finishReason === 'stop' && toolCalls?.calledTools() ? 'tool_calls' : outcome.finishReason
         queue.finish(finishReason, { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens })
       })
       .catch((error: unknown) => queue.fail(error))

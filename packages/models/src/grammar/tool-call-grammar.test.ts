@@ -1,6 +1,6 @@
 import { parseChatRequest, type ChatRequestInput } from '@tandem/protocol'
 import { describe, expect, it } from 'vitest'
-import { grammarFor, grammarForTools } from './tool-call-grammar.ts'
+import { grammarFor, grammarForTools, stopsFor } from './tool-call-grammar.ts'
 
 const tools = [
   { type: 'function' as const, function: { name: 'define_word', parameters: { type: 'object', properties: { word: { type: 'string' } }, required: ['word'] } } },
@@ -46,3 +46,14 @@ describe('grammarForTools', () => {
     expect(rootOf(grammarFor(request({ tool_choice: 'none', response_format: { type: 'json_object' } })))).toBe('root ::= " "? object')
   })
 })
+
+describe('stopsFor', () => {
+  it('lists the stop sequences, except for an answer forced to be calls, which they could only break', () => {
+    expect(stopsFor(request({ stop: '"' }))).toEqual(['"'])
+    expect(stopsFor(request({ stop: ['a', 'b'], tool_choice: 'none' }))).toEqual(['a', 'b'])
+    expect(stopsFor(request({ stop: '"', tool_choice: 'required' }))).toEqual([])
+    expect(stopsFor(request({ stop: '"', tool_choice: { type: 'function', function: { name: 'now' } } }))).toEqual([])
+    expect(stopsFor(request({}))).toEqual([])
+  })
+})
+

@@ -12,6 +12,17 @@ export function grammarFor(request: Pick<ChatRequest, 'messages' | 'tools' | 'to
 }
 
 /**
+ * The request's stop sequences, as a list. They cut text; an answer forced to be calls (`required`
+ * or a named function) has none, since a stop sequence could only cut a call into one that does
+ * not parse.
+ */
+export function stopsFor(request: Pick<ChatRequest, 'messages' | 'tools' | 'tool_choice' | 'stop'>): string[] {
+  const forced = request.tool_choice === 'required' || typeof request.tool_choice === 'object'
+  if (forced && offeredTools(request).length > 0 && assistantPrefix(request) === undefined) return []
+  return typeof request.stop === 'string' ? [request.stop] : (request.stop ?? [])
+}
+
+/**
  * The grammar for a new answer when tools are offered, the same on every route; undefined when
  * none are (or the answer continues a prefix, which is text). Calls are written as
  * `tool-format.ts` says, each one's arguments constrained to its parameters' schema, so they

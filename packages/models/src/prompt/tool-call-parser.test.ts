@@ -14,7 +14,7 @@ function read(pieces: readonly string[]) {
   const last = parser.end()
   if (last) deltas.push(last)
   for (const delta of deltas) appendDelta(all, delta)
-  return { all, deltas, complete: parser.completeCalls }
+  return { all, deltas, complete: parser.completeCalls, called: parser.calledTools() }
 }
 
 /** Every way to cut `text` in two, and one character at a time. */
@@ -40,6 +40,7 @@ describe('ToolCallParser', () => {
         { index: 1, id: expect.stringMatching(/^call_/), type: 'function', function: { name: 'now', arguments: '{}' } },
       ])
       expect(complete).toBe(2)
+      expect(read(pieces).called).toBe(true)
     }
   })
 
@@ -57,8 +58,10 @@ describe('ToolCallParser', () => {
   })
 
   it('reports a call cut short as incomplete', () => {
-    const { all, complete } = read(['<tool_call>{"name": "f", "arguments": {"a": "b'])
+    const { all, complete, called } = read(['<tool_call>{"name": "f", "arguments": {"a": "b'])
     expect(all.tool_calls?.[0]?.function).toEqual({ name: 'f', arguments: '{"a": "b' })
-    expect(complete).toBe(0)
+    expect([complete, called]).toEqual([0, false])
+    const second = read([toolCallText('f', '{}'), '<tool_call>{"name": "g", "arguments": {'])
+    expect([second.complete, second.called]).toEqual([1, false])
   })
 })

@@ -32,6 +32,11 @@ export class ToolCallParser {
   /** Calls whose closing tag was read. */
   completeCalls = 0
 
+  /** Whether the answer was calls, each of them whole: its finish reason is then `tool_calls`. */
+  calledTools(): boolean {
+    return this.completeCalls > 0 && this.state.at === 'between' && this.buffer === ''
+  }
+
   push(text: string): AnswerDelta | undefined {
     this.buffer += text
     const delta: AnswerDelta = {}

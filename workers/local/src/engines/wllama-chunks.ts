@@ -56,7 +56,7 @@ export function createChunkMapper(stamp: ChunkStamp) {
       if (finish && toolCalls) {
         const rest = toolCalls.end()
         if (rest) appendDelta(delta, rest)
-        if (finish === 'stop' && toolCalls.completeCalls > 0) finish = 'tool_calls'
+        if (finish === 'stop' && toolCalls.calledTools()) finish = 'tool_calls'
       }
       if (delta.role === undefined && delta.content === undefined && delta.tool_calls === undefined && finish === null) return undefined
       return { ...base(), choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }] }

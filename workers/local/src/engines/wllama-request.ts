@@ -1,4 +1,4 @@
-import { assistantContent, chatTurns, grammarFor } from '@tandem/models'
+import { assistantContent, chatTurns, grammarFor, stopsFor } from '@tandem/models'
 import { effectiveMaxTokens, type ChatRequest } from '@tandem/protocol'
 
 /** A chat message as llama.cpp's built-in Grok-2 template (inside wllama) renders it. */
@@ -29,7 +29,8 @@ export function toWllamaParams(request: ChatRequest): Record<string, unknown> & 
   set('temperature', request.temperature)
   set('top_p', request.top_p)
   set('seed', request.seed)
-  set('stop', typeof request.stop === 'string' ? [request.stop] : request.stop)
+  const stops = stopsFor(request)
+  if (stops.length > 0) params.stop = stops
   set('logit_bias', request.logit_bias)
   set('frequency_penalty', request.frequency_penalty)
   set('presence_penalty', request.presence_penalty)
