@@ -4,11 +4,11 @@
 import { decodeChatStream, type ChatCompletionChunk } from '@tandem/protocol'
 import { createTandem } from '@tandem/sdk'
 import { startTandemNative, type Child } from '../scripts/processes.ts'
-import { median, spread, table } from './stats.ts'
+import { median, pairedRatio, spread, table } from './stats.ts'
 
 const MODEL = 'grok-2-tiny'
 
-interface Timing {
+export interface Timing {
   readonly ttftMs: number
   readonly tokensPerSecond: number
 }
@@ -21,7 +21,7 @@ interface Way {
 }
 
 /** Times one stream from its first text to its last; tokens as its usage counts them (a chunk may carry several). */
-async function time(open: () => AsyncIterable<ChatCompletionChunk>): Promise<Timing> {
+export async function time(open: () => AsyncIterable<ChatCompletionChunk>): Promise<Timing> {
   const started = performance.now()
   let first = 0
   let last = 0
@@ -72,10 +72,10 @@ export async function benchSdk({ repetitions = 5, tokens = 128 } = {}) {
     const rows = ways.map((w) => ({
       way: w.name,
       'TTFT ms': `${median(w.ttftMs).toFixed(1)} ±${spread(w.ttftMs).toFixed(1)}`,
-      'TTFT vs raw': (median(w.ttftMs) / median(rawWay.ttftMs)).toFixed(3),
+      'TTFT vs raw': pairedRatio(w.ttftMs, rawWay.ttftMs).toFixed(3),
       'added TTFT ms': (median(w.ttftMs) - median(rawWay.ttftMs)).toFixed(2),
       'tokens/s': `${median(w.tokensPerSecond).toFixed(1)} ±${spread(w.tokensPerSecond).toFixed(1)}`,
-      'tokens/s vs raw': (median(w.tokensPerSecond) / median(rawWay.tokensPerSecond)).toFixed(3),
+      'tokens/s vs raw': pairedRatio(w.tokensPerSecond, rawWay.tokensPerSecond).toFixed(3),
     }))
     const name = `SDK vs raw fetch on one native-server (tiny Grok-2, 1 thread, ${tokens}-token streams ×${repetitions})`
     return { name, rows, markdown: table(rows) }

@@ -1,12 +1,12 @@
 import { ensureTinyModel } from '@tandem/models/node'
 import { silentLogger, startNativeServer, type NativeServer } from '@tandem/native-server'
 import { chatCompletionSchema } from '@tandem/protocol'
-import { existsSync } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { checkAnswer, SCHEMAS } from '../structured/schemas.ts'
 import { gatewayEnv, keys, sha256, startWorkerdGateway, type Gateway } from '../edge/harness.ts'
-import { CHROMIUM, buildHarness, launchChromium, startIsolatedServer, type ChatResult, type ChatRun, type Harness, type IsolatedServer } from '../../scripts/browser-harness/index.ts'
+import { buildHarness, launchChromium, startIsolatedServer, type ChatResult, type ChatRun, type Harness, type IsolatedServer } from '../../scripts/browser-harness/index.ts'
 
 // Greedy and exactly max_tokens long (on past the end of the turn), so both routes can be compared token for token.
 const HELLO = { messages: [{ role: 'user' as const, content: 'hello' }], max_tokens: 24, temperature: 0, ignore_eos: true }
@@ -25,7 +25,7 @@ function toolCallDeltas(chunks: ChatResult['chunks']) {
   return chunks.flatMap((chunk) => chunk.choices[0]?.delta.tool_calls ?? [])
 }
 
-describe.skipIf(!existsSync(CHROMIUM))('the local runtime in Chromium (real worker, wllama, tiny Grok-2 shards)', () => {
+describe('the local runtime in Chromium (real worker, wllama, tiny Grok-2 shards)', () => {
   let dist: string
   let server: IsolatedServer
   let browser: Awaited<ReturnType<typeof launchChromium>>
@@ -117,6 +117,17 @@ describe.skipIf(!existsSync(CHROMIUM))('the local runtime in Chromium (real work
       expect(server.requests).toEqual([]) // nothing reached the server: worker script, wasm, manifest and shards came from the browser
     } finally {
       await browser.context.setOffline(false)
+    }
+  })
+
+  it('answers with JSON that validates against the response_format schema, on the local route', { timeout: 120_000 }, async () => {
+    for (const name of ['person', 'tags'] as const) {
+      const response_format = { type: 'json_schema' as const, json_schema: { name, schema: SCHEMAS[name] as unknown as Record<string, unknown> } }
+      const result = await chat({ request: { messages: [{ role: 'user', content: 'Who are you?' }], max_tokens: 300, seed: 7, temperature: 1, response_format } })
+      expect(result.error).toBeUndefined()
+      expect(result.plan.route).toBe('local')
+      expect(checkAnswer(SCHEMAS[name], result.text).errors).toEqual([])
+      expect(result.chunks.find((c) => c.choices[0]?.finish_reason)?.choices[0]?.finish_reason).toBe('stop')
     }
   })
 

@@ -6,6 +6,7 @@ import OpenAI from 'openai'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { decodeChatStream, errorEnvelopeSchema, type ChatCompletionChunk, type ChatStreamPart } from '@tandem/protocol'
 import { BROKEN_FIELDS } from '../faults/hostile-requests.ts'
+import { checkAnswer, SCHEMAS } from '../structured/schemas.ts'
 import {
   closeAll,
   gatewayEnv,
@@ -185,6 +186,34 @@ export function gatewaySuite({ runtime, start, logs, abortTries = 1 }: SuiteOpti
         const error = await client.chat.completions.create({ ...ask, ...fields } as OpenAI.ChatCompletionCreateParamsNonStreaming).catch((e: unknown) => e)
         expect(error).toBeInstanceOf(OpenAI.BadRequestError)
         expect((error as InstanceType<typeof OpenAI.BadRequestError>).param).toBe(param)
+      }
+      expect(await upstreamRequests()).toBe(before)
+    })
+
+    it('passes response_format on: the openai client gets schema-valid JSON, whole and streamed', { timeout: 120_000 }, async () => {
+      const client = new OpenAI({ apiKey: keys.secret, baseURL: `${gateway!.url}/v1`, maxRetries: 0 })
+      const format = (name: keyof typeof SCHEMAS) => ({ type: 'json_schema' as const, json_schema: { name, schema: SCHEMAS[name] as unknown as Record<string, unknown> } })
+      const ask = { model: MODEL, messages: [{ role: 'user' as const, content: 'Who are you?' }], max_tokens: 300, seed: 5, temperature: 1 }
+      const whole = await client.chat.completions.create({ ...ask, response_format: format('person') })
+      expect(checkAnswer(SCHEMAS.person, whole.choices[0]!.message.content).errors).toEqual([])
+      const stream = await client.chat.completions.create({ ...ask, response_format: format('tags'), stream: true })
+      let text = ''
+      for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? ''
+      expect(checkAnswer(SCHEMAS.tags, text).errors).toEqual([])
+    })
+
+    it('refuses a schema outside the subset, naming the keyword, before any upstream', async () => {
+      const before = await upstreamRequests()
+      const schemas: Array<[unknown, string, string]> = [
+        [{ type: 'object', properties: { when: { type: 'string', format: 'email' } } }, 'properties.when.format', 'format "email" is not supported; supported: date, time, date-time, uuid'],
+        [{ $defs: { node: { type: 'array', items: { $ref: '#/$defs/node' } } }, $ref: '#/$defs/node' }, '$defs.node', 'recursive "$ref" (node → node); recursive schemas are not supported'],
+        [{ type: 'object', patternProperties: {} }, 'patternProperties', '"patternProperties" is not supported'],
+        ['{"type":"object"}', '', 'expected a JSON Schema object'],
+      ]
+      for (const [schema, at, message] of schemas) {
+        const refused = await post(chat({ stream: true, response_format: { type: 'json_schema', json_schema: { name: 'x', schema } } }))
+        const param = `response_format.json_schema.schema${at === '' ? '' : `.${at}`}`
+        expect([refused.status, await envelope(refused)]).toEqual([400, { code: 'invalid_request', type: 'invalid_request_error', param, message: `${param}: ${message}` }])
       }
       expect(await upstreamRequests()).toBe(before)
     })
@@ -427,7 +456,8 @@ export function gatewaySuite({ runtime, start, logs, abortTries = 1 }: SuiteOpti
       // Streams that end, and requests an upstream refuses, give theirs back too: many times the limit in turn.
       for (let i = 0; i < 3; i++) {
         expect((await partsOf(await post(chat({ stream: true }), { key: keys.narrow }))).at(-1)).toEqual({ type: 'done' })
-        const unsupported = await post(chat({ stream: true, logit_bias: { 99999: 1 } }), { key: keys.narrow })
+        // A token the model does not have: the gateway cannot know, native-server refuses it.
+        const unsupported = await post(chat({ stream: true, logit_bias: { '99999999': 1 } }), { key: keys.narrow })
         expect(unsupported.status).toBe(400)
         await unsupported.arrayBuffer()
       }

@@ -52,6 +52,19 @@ export const BROKEN_FIELDS: Record<string, unknown[]> = {
   stream: ['yes', 1],
   stream_options: ['usage', { include_usage: 'yes' }],
   timings_per_token: ['yes', 1, {}],
+  response_format: [
+    'json',
+    { type: 'yaml' },
+    { type: 'json_schema' },
+    { type: 'json_schema', json_schema: { name: 'x', schema: ['string'] } },
+    { type: 'json_schema', json_schema: { name: 'x', schema: { type: 'integer', minimum: 1 } } },
+    { type: 'json_schema', json_schema: { name: 'x', schema: { type: 'string', format: 'email' } } },
+    { type: 'json_schema', json_schema: { name: 'x', schema: { type: 'object', properties: { a: { type: 'string' } }, required: ['b'] } } },
+    { type: 'json_schema', json_schema: { name: 'x', schema: { $defs: { a: { items: { $ref: '#/$defs/a' } } }, $ref: '#/$defs/a' } } },
+    { type: 'json_schema', json_schema: { name: 'x', schema: { $ref: 'https://example.com/schema.json' } } },
+    { type: 'json_schema', json_schema: { name: 'x', schema: JSON.parse(`${'{"type":"array","items":'.repeat(12)}{}${'}'.repeat(12)}`) as unknown } },
+    { type: 'json_schema', json_schema: { name: 'x', schema: { type: 'string', description: 'x'.repeat(20_000) } } },
+  ],
 }
 
 /** A schema nested `depth` objects deep: past the depth the JSON Schema subset allows. */

@@ -33,14 +33,14 @@ function parseLog(line: string): Record<string, unknown> {
   }
 }
 
-/** A port free right now on loopback (for a child that must be told its port up front). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer()
-    probe.once('error', reject)
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number }
-      probe.close(() => resolve(port))
-    })
-  })
+/** Ports free right now on loopback, all different (for children that must be told their ports up front). */
+export async function freePorts(count: number): Promise<number[]> {
+  // Held open together: a port closed before the next is asked for can come back twice.
+  const probes = Array.from({ length: count }, () => createServer())
+  await Promise.all(probes.map((probe) => new Promise<void>((resolve, reject) => probe.once('error', reject).listen(0, '127.0.0.1', resolve))))
+  const ports = probes.map((probe) => (probe.address() as { port: number }).port)
+  await Promise.all(probes.map((probe) => new Promise((resolve) => probe.close(resolve))))
+  return ports
 }
+
+export const freePort = async (): Promise<number> => (await freePorts(1))[0]!

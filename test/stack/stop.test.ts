@@ -9,16 +9,9 @@ import { createInterface } from 'node:readline'
 import { describe, expect, it } from 'vitest'
 import { root } from '../../scripts/processes.ts'
 import { descendants, type ProcessInfo } from '../faults/process-memory.ts'
+import { freePorts } from '../native-server/native-process.ts'
 
 const STARTED = 'Ctrl-C stops everything'
-
-async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
 
 const portFree = (port: number) =>
   new Promise<boolean>((resolve) => {
@@ -47,7 +40,7 @@ const commandLine = (pid: number) => {
 
 /** `npm start` on free ports, once it says the stack is ready; its output so far for failure messages. */
 async function startStack(): Promise<{ npm: ChildProcess; ports: number[]; output: string[] }> {
-  const ports = [await freePort(), await freePort(), await freePort()]
+  const ports = await freePorts(3)
   const flags = ['--demo-port', String(ports[0]), '--gateway-port', String(ports[1]), '--native-port', String(ports[2])]
   const cli = process.env.npm_execpath
   const npm = cli ? spawn(process.execPath, [cli, 'start', '--', ...flags], { cwd: root(''), stdio: ['ignore', 'pipe', 'pipe'] }) : spawn('npm', ['start', '--', ...flags], { cwd: root(''), stdio: ['ignore', 'pipe', 'pipe'] })

@@ -55,6 +55,11 @@ export const chatRequestSchema = z
         ctx.addIssue({ code: 'custom', path: ['messages', index, 'tool_call_id'], message: `no earlier assistant tool call has the id "${message.tool_call_id}"` })
       }
     })
+    // A grammar constrains a whole answer; continued from a prefix it would restart mid-answer.
+    const lastMessage = request.messages[last]
+    if (request.response_format && request.response_format.type !== 'text' && lastMessage?.role === 'assistant' && lastMessage.prefix === true) {
+      ctx.addIssue({ code: 'custom', path: ['messages', last, 'prefix'], message: `an assistant prefix cannot be continued with response_format "${request.response_format.type}"` })
+    }
     const choice = request.tool_choice
     const names = new Set<string>()
     request.tools?.forEach((tool, index) => {

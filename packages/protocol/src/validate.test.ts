@@ -53,6 +53,8 @@ describe('parseChatRequest', () => {
     [{ ...base, response_format: { type: 'json_schema', json_schema: { name: 'a', schema: { type: 'object', properties: { age: { type: 'integer', minimum: 0 } } } } } },
       'response_format.json_schema.schema.properties.age.minimum', '"minimum" is not supported'],
     [{ ...base, response_format: { type: 'json_schema', json_schema: { name: 'a', schema: ['string'] } } }, 'response_format.json_schema.schema', 'expected a JSON Schema object'],
+    [{ ...base, response_format: { type: 'json_object' }, messages: [user('a'), { role: 'assistant', content: '{"a', prefix: true }] }, 'messages[1].prefix',
+      'an assistant prefix cannot be continued with response_format "json_object"'],
   ])('names the field: %# %s', (input, param, message) => {
     const error = failure(input)
     expect(error.code).toBe('invalid_request')

@@ -1,6 +1,6 @@
 /**
  * GBNF rules for JSON's own pieces, shared by every grammar. Numbers are bounded (16 digits,
- * 3 exponent digits) and whitespace is at most one space after punctuation, so even a tiny model
+ * 2 exponent digits: always finite) and whitespace is at most one space after punctuation, so even a tiny model
  * cannot wander into digits or blanks forever; strings are JSON strings, escapes included.
  */
 export const JSON_RULES: Readonly<Record<string, string>> = {
@@ -11,7 +11,7 @@ export const JSON_RULES: Readonly<Record<string, string>> = {
   string: '"\\"" char* "\\""',
   char: '[^"\\\\\\x7F\\x00-\\x1F] | "\\\\" ( ["\\\\/bfnrt] | "u" [0-9a-fA-F]{4} )',
   integer: '"-"? ( "0" | [1-9] [0-9]{0,15} )',
-  number: 'integer ( "." [0-9]{1,16} )? ( [eE] [-+]? [0-9]{1,3} )?',
+  number: 'integer ( "." [0-9]{1,16} )? ( [eE] [-+]? [0-9]{1,2} )?',
   boolean: '"true" | "false"',
   null: '"null"',
   // Formats: only real calendar dates (February stops at 28: always valid, if not every date).

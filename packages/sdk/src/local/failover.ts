@@ -31,13 +31,15 @@ const FINAL = new Set(['aborted', 'invalid_request'])
  * Streams `parts` from the first route; if it fails — before its first chunk or in the middle
  * of the answer — the same answer goes on from `next`: the conversation plus the text so far as
  * an assistant prefix. The caller sees one stream: one id, no repeated or lost text, and chunks
- * that say which route produced them. Not after a tool call began: a prefix is text, and the
+ * that say which route produced them. Not once an answer bound to a JSON response_format has text
+ * (below), nor after a tool call began: a prefix is text, and the
  * caller already holds part of the call, which another route's call (another id, other arguments)
  * would only be spliced onto. A failure inside a call ends the stream with `tool_call_interrupted`
  * (retryable: the caller sends the request again), so no caller ever assembles a broken call.
  */
 export async function* withFailover(parts: AsyncIterable<ChatStreamPart>, { request, from, next, signal, available = () => true, onRouteChange }: FailoverOptions): AsyncGenerator<ChatStreamPart> {
   const produced = new ProducedSoFar()
+  const format = request.response_format?.type ?? 'text'
   let first: ChatCompletionChunk | undefined
   let unresumable = false
   let inToolCall = false
@@ -61,6 +63,14 @@ export async function* withFailover(parts: AsyncIterable<ChatStreamPart>, { requ
     }
     if (part.type === 'done' || FINAL.has(part.error.code) || signal.aborted || unresumable || !available()) {
       yield part
+      return
+    }
+    // A grammar-bound answer cannot go on from a prefix (its grammar would start again mid-answer),
+    // and a fresh answer would not extend what the caller already has: before any text it starts
+    // over on the next route, after some it ends with the error, which says so.
+    if (format !== 'text' && produced.text !== '') {
+      const { code, message } = part.error
+      yield { type: 'error', error: new TandemError(code, `${message}; an answer under response_format "${format}" cannot be continued on another route: send the request again`, { cause: part.error }) }
       return
     }
     failure = part.error

@@ -1,3 +1,4 @@
+import { grammarForResponseFormat } from '@tandem/models'
 import { parseChatRequest } from '@tandem/protocol'
 import { describe, expect, it } from 'vitest'
 import { toWllamaParams } from './wllama-request.ts'
@@ -30,6 +31,15 @@ describe('toWllamaParams', () => {
       logit_bias: { '200': -100 },
       ignore_eos: true,
     })
+  })
+
+  it('sends response_format as the grammar native-server uses, and never as llama.cpp’s own', () => {
+    const response_format = { type: 'json_schema', json_schema: { name: 'a', schema: { type: 'object', properties: { ok: { type: 'boolean' } }, required: ['ok'] } } } as const
+    const params = toWllamaParams(parse({ messages: [{ role: 'user', content: 'hi' }], response_format }))
+    expect(params.response_format).toBeUndefined()
+    expect(params.grammar).toBe(grammarForResponseFormat(response_format))
+    expect(params.grammar).toContain('"\\"ok\\"" ":" ws boolean')
+    expect(toWllamaParams(parse({ messages: [{ role: 'user', content: 'hi' }], response_format: { type: 'text' } })).grammar).toBeUndefined()
   })
 
   it('renders a trailing assistant prefix as `Assistant: <text>`, as the template and native-server do', () => {

@@ -35,8 +35,8 @@ export function toWllamaParams(request: ChatRequest): Record<string, unknown> & 
   set('frequency_penalty', request.frequency_penalty)
   set('presence_penalty', request.presence_penalty)
   set('ignore_eos', request.ignore_eos)
-  set('response_format', request.response_format)
-  // The answer constrained as native-server constrains it: the same grammar, from the same module.
+  // The answer constrained as native-server constrains it (tools, else response_format): the same
+  // grammar, from the same module, never llama.cpp's own response_format.
   set('grammar', grammarFor(request))
   return params
 }
