@@ -2,6 +2,7 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import { cpus } from 'node:os'
 import { fileURLToPath } from 'node:url'
+import { benchAiSdk } from './ai-sdk.ts'
 import { chartHtml, writeChartPng } from './chart.ts'
 import { benchDecoder } from './decoder.ts'
 import { benchEdge } from './edge.ts'
@@ -20,6 +21,7 @@ const benches = {
   local: async () => [await benchLocal({ repetitions: quick ? 3 : 5 })],
   edge: async () => [await benchEdge(quick ? { repetitions: 5, tokens: 256, wideTokens: 64, samples: 100 } : { repetitions: 15, tokens: 512, wideTokens: 128, samples: 300 })],
   sdk: async () => [await benchSdk(quick ? { repetitions: 15, tokens: 128 } : { repetitions: 31, tokens: 256 })],
+  'ai-sdk': async () => [await benchAiSdk(quick ? { repetitions: 9, tokens: 512 } : { repetitions: 21, tokens: 1024 })],
   native: () => benchNative({ repetitions: quick ? 7 : 15 }),
   grammar: async () => [await benchGrammar(quick ? { repetitions: 3, tokens: 96 } : { repetitions: 9, tokens: 192 })],
 }

@@ -2,6 +2,7 @@ import { ensureTinyModel } from '@tandem/models/node'
 import { silentLogger, startNativeServer, type NativeServer } from '@tandem/native-server'
 import { chatCompletionSchema } from '@tandem/protocol'
 import { rm } from 'node:fs/promises'
+import { setTimeout as sleep } from 'node:timers/promises'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { checkAnswer, SCHEMAS } from '../structured/schemas.ts'
@@ -205,6 +206,23 @@ describe('the local runtime in Chromium (real worker, wllama, tiny Grok-2 shards
     expect(result.progress.some((p) => p.stage === 'load')).toBe(false)
   })
 
+  it('refuses a manifest that is not JSON, or names a shard twice, before any download', async () => {
+    const { manifest } = await ensureTinyModel()
+    await call('clearStorage')
+    const twice = { ...manifest, variants: manifest.variants.map((v) => ({ ...v, files: [...v.files, v.files[0]!] })) }
+    for (const [body, problem] of [
+      ['{"model": "grok-2-tiny", ', /manifest\.json is not JSON$/],
+      [JSON.stringify(twice), /names the shard "grok-2-tiny[\w.-]*\.gguf" twice/],
+    ] as const) {
+      server.requests.length = 0
+      const restore = server.put('/models/grok-2-tiny.manifest.json', body)
+      const result = await chat({ request: HELLO }).finally(restore)
+      expect(result.error?.code).toBe('local_unavailable')
+      expect(result.error?.message).toMatch(problem)
+      expect(shardRequests()).toEqual([])
+    }
+  })
+
   it('fails with a clear quota error before downloading a variant the storage grant cannot hold', async () => {
     const { manifest } = await ensureTinyModel()
     const huge = { ...manifest, variants: manifest.variants.map((v) => ({ ...v, files: v.files.map((f) => ({ ...f, bytes: f.bytes * 1e6 })) })) }
@@ -237,6 +255,65 @@ describe('the local runtime in Chromium (real worker, wllama, tiny Grok-2 shards
     expect(after).toEqual([])
     const plan = (await chat({ request: { ...HELLO, max_tokens: 1 } })).plan
     expect(plan.local?.cached).toBe(false)
+  })
+
+  describe('two tabs of one origin', () => {
+    const openTab = async () => {
+      const tab = await browser.context.newPage()
+      await tab.goto(server.url)
+      await tab.waitForFunction(() => document.title === 'ready')
+      return tab
+    }
+    const chatIn = (tab: Page, run: ChatRun) => tab.evaluate((run) => (window as unknown as { harness: Harness }).harness.chat(run), run) as Promise<ChatResult>
+    const until = async (done: () => boolean) => {
+      while (!done()) await sleep(20)
+    }
+
+    it('asking for the same model at once download each shard once, and both answer', async () => {
+      const { manifest } = await ensureTinyModel()
+      await call('clearStorage')
+      const [a, b] = [await openTab(), await openTab()]
+      server.requests.length = 0
+      server.throttle(4e6) // slow enough that the second asks while the first downloads
+      try {
+        const [one, two] = await Promise.all([chatIn(a, { request: HELLO }), chatIn(b, { request: HELLO })]).finally(() => server.throttle(undefined))
+        expect(one.error).toBeUndefined()
+        expect(two.error).toBeUndefined()
+        expect(two.text).toBe(one.text)
+        const files = manifest.variants.find((v) => v.id === one.plan.local!.variant)!.files
+        expect(shardRequests().map((r) => r.path).sort()).toEqual(files.map((f) => `/models/${f.name}`).sort())
+        expect(shardRequests().every((r) => r.status === 200)).toBe(true)
+      } finally {
+        await Promise.all([a.close(), b.close()])
+      }
+    })
+
+    it('a tab closed mid-download leaves the rest to the other, which resumes it and answers', async () => {
+      const expected = await chat({ request: HELLO })
+      await call('clearStorage')
+      const [closing, staying] = [await openTab(), await openTab()]
+      server.requests.length = 0
+      server.throttle(2e6)
+      try {
+        const abandoned = chatIn(closing, { request: HELLO }).catch(() => undefined)
+        await until(() => shardRequests().length > 0)
+        await sleep(500) // partway into the first shards
+        const answer = chatIn(staying, { request: HELLO })
+        await sleep(200)
+        await closing.close()
+        await abandoned
+        const result = await answer
+        expect(result.error).toBeUndefined()
+        expect(result.text).toBe(expected.text)
+        const resumed = shardRequests().filter((r) => r.range)
+        expect(resumed.length).toBeGreaterThan(0)
+        expect(resumed.every((r) => r.status === 206)).toBe(true)
+        expect((await call('cache')).find((c) => c.variant === result.plan.local!.variant)?.complete).toBe(true)
+      } finally {
+        server.throttle(undefined)
+        await staying.close()
+      }
+    })
   })
 
   describe('failing over to a real native-server through the real gateway (workerd)', () => {

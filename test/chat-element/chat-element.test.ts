@@ -1,38 +1,32 @@
 // <tandem-chat> in Debian's Chromium against the real stack: a native-server on the tiny Grok-2 and
 // the gateway in workerd, with a publishable key for the page's origin. Screenshots of each state
 // go to test-results/chat-element/.
-import { mkdir, rm } from 'node:fs/promises'
+import { mkdir } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ensureTinyModel } from '@tandem/models/node'
-import { buildPage, launchChromium, startIsolatedServer, type IsolatedServer } from '../../scripts/browser-harness/index.ts'
-import { closeAll, gatewayEnv, keys, metric, sha256, startUpstream, startWorkerdGateway, type Gateway, type Upstream } from '../edge/harness.ts'
+import { launchChromium, type IsolatedServer } from '../../scripts/browser-harness/index.ts'
+import { startPageStack, type PageStack } from '../browser/page-stack.ts'
+import { closeAll, keys, metric, type Gateway, type Upstream } from '../edge/harness.ts'
 
 const SHOTS = fileURLToPath(new URL('../../test-results/chat-element/', import.meta.url))
 const KEY = 'pk_chat_element_test'
 
+let stack: PageStack | undefined
 let upstream: Upstream | undefined
 let gateway: Gateway | undefined
 let site: IsolatedServer | undefined
 let browser: Awaited<ReturnType<typeof launchChromium>> | undefined
-let built: string | undefined
 
 beforeAll(async () => {
-  const model = await ensureTinyModel()
-  built = await buildPage(fileURLToPath(new URL('./page/', import.meta.url)))
-  site = await startIsolatedServer({ root: built, models: model.dir })
-  upstream = await startUpstream()
-  gateway = await startWorkerdGateway(
-    gatewayEnv([upstream.server.url], { EDGE_CORS_ORIGINS: JSON.stringify([site.url]), EDGE_PUBLISHABLE_KEYS: JSON.stringify([{ id: 'page', sha256: sha256(KEY), origins: [site.url], limits: { rpm: 100_000, tpm: 1e9 } }]) }),
-  )
+  stack = await startPageStack(fileURLToPath(new URL('./page/', import.meta.url)), KEY)
+  ;({ upstream, gateway, site } = stack)
   browser = await launchChromium()
   await mkdir(SHOTS, { recursive: true })
 })
 
 afterAll(async () => {
-  await closeAll(browser, gateway, upstream?.server, site)
-  if (built) await rm(built, { recursive: true, force: true })
+  await closeAll(browser, stack)
 })
 
 interface Opened {

@@ -58,14 +58,19 @@ export function gatewayEnv(upstreams: readonly string[], overrides: Record<strin
 const SECRETS = new Set(['EDGE_SECRET_KEYS', 'EDGE_TOKEN_SECRET', 'EDGE_UPSTREAM_KEY'])
 
 /** The Workers entry in workerd, through wrangler, with the root wrangler.toml and these settings over its vars. */
-export async function startWorkerdGateway(env: Record<string, string>): Promise<Gateway> {
+export function startWorkerdGateway(env: Record<string, string>): Promise<Gateway> {
+  return startWorkerd(new URL('../../wrangler.toml', import.meta.url), env)
+}
+
+/** The Worker a wrangler.toml names, in workerd through wrangler, on a free loopback port, with these vars (secrets as secrets). */
+export async function startWorkerd(config: URL, env: Record<string, string>): Promise<Gateway> {
   process.env.WRANGLER_SEND_METRICS = 'false'
   const { unstable_startWorker } = await import('wrangler')
   const bindings = Object.fromEntries(
     Object.entries(env).map(([name, value]) => [name, { type: SECRETS.has(name) ? ('secret_text' as const) : ('plain_text' as const), value }]),
   )
   const worker = await unstable_startWorker({
-    config: fileURLToPath(new URL('../../wrangler.toml', import.meta.url)),
+    config: fileURLToPath(config),
     bindings,
     dev: { server: { hostname: '127.0.0.1', port: 0 }, inspector: false, persist: false, watch: false, logLevel: 'error' },
   })
@@ -135,6 +140,18 @@ export async function spawnUpstream({ port = 0, args = [], apiKey }: SpawnUpstre
   const env: Record<string, string> = apiKey === undefined ? {} : { TANDEM_API_KEY: apiKey }
   const native = await startTandemNative(['--context-size', '4096', '--parallel', '4', ...args], { port, env, stderr: 'inherit', onLine: (line) => lines.push(line) })
   return { url: native.url, pid: native.child.pid!, lines, kill: () => void native.kill(), stop: () => native.stop('SIGTERM', 30_000), close: native.kill }
+}
+
+/** A native-server, and the Worker a test's wrangler.toml names in front of it (its vars BASE_URL and API_KEY point at it). */
+export async function startWorkerOnUpstream(config: URL): Promise<{ upstream: Upstream; worker: Gateway; close(): Promise<void> }> {
+  const upstream = await startUpstream()
+  try {
+    const worker = await startWorkerd(config, { BASE_URL: `${upstream.server.url}/v1`, API_KEY: 'sk_unused' })
+    return { upstream, worker, close: () => closeAll(worker, upstream.server) }
+  } catch (error) {
+    await upstream.server.close()
+    throw error
+  }
 }
 
 /** Sums a Prometheus counter or gauge over all its label sets. */

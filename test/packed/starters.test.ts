@@ -1,7 +1,7 @@
 // The starters as users get them: each copied into a new folder outside the repository, the packed tarballs installed
 // there with npm, and run for real against a native-server on the tiny Grok-2 and the gateway in workerd. Every folder
 // first proves that its @tandem packages resolve inside itself, never back into this repository.
-import { readdir, readFile, writeFile } from 'node:fs/promises'
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -29,6 +29,7 @@ function tarballsFor(...names: string[]): string[] {
     '@tandem/local-worker': ['@tandem/models', '@tandem/protocol'],
     '@tandem/chat-element': ['@tandem/sdk', '@tandem/models', '@tandem/protocol'],
     '@tandem/edge': ['@tandem/protocol'],
+    '@tandem/ai-sdk': ['@tandem/sdk', '@tandem/models', '@tandem/protocol'],
   }
   const all = new Set(names.flatMap((name) => [name, ...(needs[name] ?? [])]))
   return [...all].map((name) => packed.get(name)!)
@@ -57,6 +58,18 @@ async function startGateway(origins: string[]): Promise<Gateway> {
       EDGE_PUBLISHABLE_KEYS: JSON.stringify([{ id: 'dev', sha256: sha256(DEV_PUBLISHABLE_KEY), origins, limits: { rpm: 100_000, tpm: 1e9 } }]),
     }),
   )
+}
+
+/** A new tab at `url`, collecting uncaught exceptions and console errors other than the browser's own failed-fetch lines. */
+async function open(url: string): Promise<{ page: Page; problems: string[] }> {
+  const page = await browser!.context.newPage()
+  const problems: string[] = []
+  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`))
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !/Failed to load resource|net::ERR_/.test(message.text())) problems.push(`console: ${message.text()}`)
+  })
+  await page.goto(url)
+  return { page, problems }
 }
 
 beforeAll(async () => {
@@ -161,17 +174,6 @@ describe('the browser starters, in Chromium', () => {
   })
   afterAll(() => gateway?.close())
 
-  async function open(url: string): Promise<{ page: Page; problems: string[] }> {
-    const page = await browser!.context.newPage()
-    const problems: string[] = []
-    page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`))
-    page.on('console', (message) => {
-      if (message.type() === 'error' && !/Failed to load resource|net::ERR_/.test(message.text())) problems.push(`console: ${message.text()}`)
-    })
-    await page.goto(url)
-    return { page, problems }
-  }
-
   /** Sends `text` in one <tandem-chat> and returns what a person reads: the answer and the route badge. */
   async function ask(page: Page, chat: string, text: string): Promise<{ answer: string; route: string }> {
     await page.locator(`${chat} textarea`).fill(text)
@@ -260,6 +262,43 @@ describe('the browser starters, in Chromium', () => {
       expect(answer).not.toMatch(/^Failed/)
       expect(answer.trim().length).toBeGreaterThan(0)
       expect(app.requests.some((request) => request.path.endsWith('.wasm'))).toBe(true)
+      expect(problems).toEqual([])
+    } finally {
+      await page.close()
+    }
+  })
+})
+
+describe('starters/react-chat, in Chromium', () => {
+  let gateway: Gateway | undefined
+  let app: IsolatedServer
+
+  beforeAll(async () => {
+    const folder = await install('react-chat', '@tandem/ai-sdk', '@tandem/local-worker')
+    // The app's origin is known before its build, so the gateway can allow it and the build can name the gateway.
+    const dist = join(folder.dir, 'dist')
+    await mkdir(dist)
+    app = await startIsolatedServer({ root: dist, models: modelsDir })
+    servers.push(app)
+    gateway = await startGateway([app.url])
+    await folder.run('node_modules/.bin/tsc', ['--noEmit'])
+    await folder.run('node_modules/.bin/vite', ['build', '--logLevel', 'error'], { VITE_TANDEM_GATEWAY: `${gateway.url}/v1`, VITE_TANDEM_PUBLISHABLE_KEY: DEV_PUBLISHABLE_KEY })
+    expect(await filesNamingTheRepository(dist)).toEqual([])
+    browser ??= await launchChromium()
+  })
+  afterAll(() => gateway?.close())
+
+  it.each([
+    ['local', ''],
+    ['remote', '?route=remote-only'],
+  ])('useChat on TandemChatTransport answers on the %s route, and the message says which', async (route, query) => {
+    const { page, problems } = await open(`${app.url}/${query}`)
+    try {
+      await page.getByRole('button', { name: 'Send' }).click()
+      await page.locator('.assistant .route').waitFor({ timeout: 90_000 })
+      expect(await page.locator('[role=alert]').count()).toBe(0)
+      expect(await page.locator('.assistant .route').innerText()).toBe(`route: ${route}`)
+      expect((await page.locator('.assistant p').innerText()).trim().length).toBeGreaterThan(0)
       expect(problems).toEqual([])
     } finally {
       await page.close()

@@ -11,7 +11,7 @@ import { root } from '../../scripts/processes.ts'
 import { fileInTarball, filesInTarball, tarballs } from './tarballs.ts'
 
 const run = promisify(execFile)
-const PACKAGES = ['@tandem/protocol', '@tandem/models', '@tandem/sdk', '@tandem/local-worker', '@tandem/chat-element', '@tandem/edge', '@tandem/native-server']
+const PACKAGES = ['@tandem/protocol', '@tandem/models', '@tandem/sdk', '@tandem/local-worker', '@tandem/chat-element', '@tandem/edge', '@tandem/native-server', '@tandem/ai-sdk']
 const DROP_IN_BUDGET_GZIP = 60 * 1024
 
 let packed: Map<string, string>

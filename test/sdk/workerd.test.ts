@@ -1,40 +1,22 @@
 // @tandem/sdk inside workerd (a tiny Worker under test/sdk/workerd/, started with wrangler's
 // unstable_startWorker) against a real native-server on the tiny Grok-2: the same properties as in Node.
-import { fileURLToPath } from 'node:url'
 import type { Observed } from './observe.ts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { closeAll, MODEL, startUpstream, type Upstream } from '../edge/harness.ts'
+import { MODEL, startWorkerOnUpstream } from '../edge/harness.ts'
 import { serverText } from './server-text.ts'
 
 const messages = [{ role: 'user' as const, content: 'Say something.' }]
 const fixed = { messages, max_tokens: 12, temperature: 0, ignore_eos: true }
 
 describe('the SDK in workerd', () => {
-  let upstream: Upstream | undefined
-  let worker: { url: string; close(): Promise<void> } | undefined
-
+  let stack: Awaited<ReturnType<typeof startWorkerOnUpstream>> | undefined
   beforeAll(async () => {
-    try {
-      upstream = await startUpstream()
-      process.env.WRANGLER_SEND_METRICS = 'false'
-      const { unstable_startWorker } = await import('wrangler')
-      const started = await unstable_startWorker({
-        config: fileURLToPath(new URL('./workerd/wrangler.toml', import.meta.url)),
-        bindings: { BASE_URL: { type: 'plain_text', value: `${upstream.server.url}/v1` }, API_KEY: { type: 'plain_text', value: 'sk_unused' } },
-        dev: { server: { hostname: '127.0.0.1', port: 0 }, inspector: false, persist: false, watch: false, logLevel: 'error' },
-      })
-      worker = { url: '', close: () => started.dispose() }
-      await started.ready
-      worker = { ...worker, url: (await started.url).href.replace(/\/$/, '') }
-    } catch (error) {
-      await closeAll(worker, upstream?.server)
-      throw error
-    }
+    stack = await startWorkerOnUpstream(new URL('./workerd/wrangler.toml', import.meta.url))
   })
-  afterAll(() => closeAll(worker, upstream?.server))
+  afterAll(() => stack?.close())
 
   const observe = async (params: Record<string, unknown>) => {
-    const response = await fetch(worker!.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(params) })
+    const response = await fetch(stack!.worker.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(params) })
     expect(response.status).toBe(200)
     return (await response.json()) as Observed
   }
@@ -47,7 +29,7 @@ describe('the SDK in workerd', () => {
     expect(seen.chunks).toBeGreaterThan(2)
     expect(seen.finishReason).toBe('length')
 
-    const expected = await serverText(upstream!.server.url, { model: MODEL, ...fixed })
+    const expected = await serverText(stack!.upstream.server.url, { model: MODEL, ...fixed })
     expect(expected.length).toBeGreaterThan(0)
     expect(seen.text).toBe(expected)
   })

@@ -2,7 +2,6 @@ import { Hono } from 'hono'
 import { errorResponse, redactPath, REQUEST_ID_HEADER, requestIdFor, RETRY_AFTER_SECONDS, TandemError, type ModelList } from '@tandem/protocol'
 import { apiKeyAuth, type ApiKeyAuthOptions } from './api-key-auth.ts'
 import { chatCompletions, type ChatCompletionsOptions } from './chat-completions.ts'
-import { PROMETHEUS_CONTENT_TYPE } from '../metrics/index.ts'
 
 /** Without keys every route is open (loopback: the server refuses to listen beyond it without one). */
 export type AppOptions = ChatCompletionsOptions & Partial<ApiKeyAuthOptions>
@@ -32,7 +31,7 @@ export function createApp(options: AppOptions): Hono<{ Variables: { requestId: s
     return c.json({ status: 'ready', active: stats.active, queued: stats.queued })
   })
 
-  app.get('/metrics', () => new Response(metrics.render(), { headers: { 'content-type': PROMETHEUS_CONTENT_TYPE } }))
+  app.get('/metrics', async () => new Response(await metrics.render(), { headers: { 'content-type': metrics.contentType } }))
 
   app.get('/v1/models', (c) => {
     const list: ModelList = {

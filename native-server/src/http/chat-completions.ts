@@ -127,8 +127,8 @@ async function* withoutUsage(chunks: AsyncIterable<ChatCompletionChunk>): AsyncG
 
 function record(metrics: ServerMetrics, summary: GenerationSummary, shuttingDown: boolean): void {
   if (summary.usage) {
-    metrics.promptTokens.inc({}, summary.usage.prompt_tokens)
-    metrics.completionTokens.inc({}, summary.usage.completion_tokens)
+    metrics.promptTokens.inc(summary.usage.prompt_tokens)
+    metrics.completionTokens.inc(summary.usage.completion_tokens)
   }
   if (summary.timeToFirstTokenMs !== undefined) metrics.timeToFirstToken.observe(summary.timeToFirstTokenMs / 1000)
   if (summary.tokensPerSecond !== undefined) metrics.tokensPerSecond.observe(summary.tokensPerSecond)

@@ -25,4 +25,13 @@ describe('manifestSchema', () => {
     const issues = manifestSchema.safeParse(bad).error!.issues.map((i) => i.path.join('.'))
     expect(issues).toEqual(['variants.0.files.0.name', 'variants.0.files.0.sha256'])
   })
+
+  it('rejects a shard named twice in a variant, and a variant listed twice, naming them', async () => {
+    const file = await describeFile('a.gguf', abc)
+    const twiceFile = { model: 'm', build: 'b', variants: [{ id: 'q8_0', format: 'gguf', files: [file, file] }] }
+    expect(manifestSchema.safeParse(twiceFile).error!.issues.map((i) => [i.path.join('.'), i.message])).toEqual([['variants.0.files', 'names the shard "a.gguf" twice']])
+    const variant = { id: 'q8_0', format: 'gguf', files: [file] }
+    const twiceVariant = { model: 'm', build: 'b', variants: [variant, variant] }
+    expect(manifestSchema.safeParse(twiceVariant).error!.issues.map((i) => [i.path.join('.'), i.message])).toEqual([['variants', 'lists the variant "q8_0" twice']])
+  })
 })

@@ -18,10 +18,18 @@ export const manifestSchema = z.object({
               sha256: z.string().regex(/^[0-9a-f]{64}$/, '64 lowercase hex digits'),
             }),
           )
-          .min(1),
+          .min(1)
+          .superRefine((files, ctx) => {
+            const twice = files.find((file, i) => files.findIndex((f) => f.name === file.name) !== i)
+            if (twice) ctx.addIssue({ code: 'custom', message: `names the shard "${twice.name}" twice` })
+          }),
       }),
     )
-    .min(1),
+    .min(1)
+    .superRefine((variants, ctx) => {
+      const twice = variants.find((variant, i) => variants.findIndex((v) => v.id === variant.id) !== i)
+      if (twice) ctx.addIssue({ code: 'custom', message: `lists the variant "${twice.id}" twice` })
+    }),
 })
 
 export type Manifest = z.infer<typeof manifestSchema>

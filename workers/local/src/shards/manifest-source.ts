@@ -15,9 +15,9 @@ export async function loadManifest(url: string, model: string): Promise<Manifest
   try {
     response = await fetch(url, { cache: 'no-cache' })
   } catch (failure) {
-    const stored = dir && (await fileIn(dir, STORED))
-    if (stored) return parse(JSON.parse(await stored.text()), `the stored manifest of ${model}`)
-    throw new TandemError('network', `cannot fetch ${url} (${messageOf(failure)}) and ${model} has never been downloaded here`, { cause: failure })
+    const stored = dir && (await storedManifest(dir))
+    if (stored) return stored
+    throw new TandemError('network', `cannot fetch ${url} (${messageOf(failure)}) and ${model} has no readable manifest stored here`, { cause: failure })
   }
   if (!response.ok) throw new TandemError(response.status === 404 ? 'not_found' : 'upstream_error', `${url}: the server answered ${response.status}`)
   const text = await response.text()
@@ -41,4 +41,16 @@ function parse(json: unknown, what: string): Manifest {
   const parsed = parseWith(manifestSchema, json, what, 'upstream_error')
   if (!parsed.ok) throw parsed.error
   return parsed.value
+}
+
+/** The manifest kept beside a model's shards; undefined when missing or unreadable. */
+export async function storedManifest(modelDir: FileSystemDirectoryHandle): Promise<Manifest | undefined> {
+  const stored = await fileIn(modelDir, STORED)
+  if (!stored) return undefined
+  try {
+    const parsed = manifestSchema.safeParse(JSON.parse(await stored.text()))
+    return parsed.success ? parsed.data : undefined
+  } catch {
+    return undefined // not JSON
+  }
 }

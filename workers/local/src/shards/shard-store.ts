@@ -1,7 +1,8 @@
 import { verifyFile, type ManifestFile } from '@tandem/models'
 import { TandemError, type CachedModel, type LoadProgress } from '@tandem/protocol'
+import pLimit from 'p-limit'
 import { downloadShard } from './download-shard.ts'
-import { loadManifest } from './manifest-source.ts'
+import { loadManifest, storedManifest } from './manifest-source.ts'
 import { entries, fileIn, folder, modelsRoot, remove } from './opfs.ts'
 import { createProgressMeter } from './progress-meter.ts'
 import { checkQuota } from './storage-quota.ts'
@@ -21,7 +22,7 @@ export interface EnsureOptions {
  * Model shards in the origin private file system. `ensure` returns a variant's shards, as the very
  * bytes it hashed, only after each one's SHA-256 matched the manifest: a corrupted, truncated or stale shard is deleted and
  * fetched again, never handed to an engine. A shorter file is a download that stopped early, and
- * resumes from its length.
+ * resumes from its length. Tabs of one origin share the files, one tab per shard at a time.
  */
 export function createShardStore() {
   async function ensure({ manifestUrl, model, variant, onProgress, signal }: EnsureOptions): Promise<Blob[]> {
@@ -32,11 +33,16 @@ export function createShardStore() {
     const dir = must(await folder(must(await folder(await modelsRoot(), model, true)), variant, true))
     await sweep(dir, entry.files)
 
+    // Each shard is touched by one tab at a time: another tab's download of it is waited out here,
+    // and then found whole. Web Locks are released when their holder's context goes away, so a
+    // closed tab leaves a partial file to resume, never a held lock.
+    const locked = <T>(file: ManifestFile, run: () => Promise<T>) => navigator.locks.request(`tandem:shard:${model}/${variant}/${file.name}`, run)
+
     // What is on disk: a verified shard, a partial one to resume, or nothing. Read and hashed in parallel.
     const verifying = createProgressMeter({ stage: 'verify', shardBytes: entry.files.map((f) => f.bytes), emit: onProgress })
     const found = await Promise.all(
       entry.files.map(async (file, index) => {
-        const stored = await checkCached(dir, file)
+        const stored = await locked(file, () => checkCached(dir, file))
         if (typeof stored !== 'number') verifying.complete(index)
         return stored
       }),
@@ -49,15 +55,19 @@ export function createShardStore() {
       await checkQuota(missing.reduce((sum, { file, index }) => sum + file.bytes - position(index), 0), `${model} ${variant}`)
       const meter = createProgressMeter({ stage: 'download', shardBytes: entry.files.map((f) => f.bytes), emit: onProgress })
       entry.files.forEach((file, index) => (position(index) === file.bytes ? meter.complete(index) : meter.start(index, position(index))))
-      const queue = [...missing]
-      const next = async (): Promise<void> => {
-        const item = queue.shift()
-        if (!item) return
-        found[item.index] = await fetchShard(dir, new URL(item.file.name, manifestUrl).href, item.file, (at) => meter.update(item.index, at), signal)
-        meter.complete(item.index)
-        return next()
-      }
-      await Promise.all(Array.from({ length: Math.min(PARALLEL_DOWNLOADS, missing.length) }, next))
+      const limit = pLimit(PARALLEL_DOWNLOADS)
+      await Promise.all(
+        missing.map(({ file, index }) =>
+          limit(() =>
+            locked(file, async () => {
+              // Looked at again under the lock: another tab may have finished it meanwhile.
+              const stored = await checkCached(dir, file)
+              found[index] = typeof stored === 'number' ? await fetchShard(dir, new URL(file.name, manifestUrl).href, file, (at) => meter.update(index, at), signal) : stored
+              meter.complete(index)
+            }),
+          ),
+        ),
+      )
       meter.flush()
     }
     // The bytes that were hashed, not the files read again: what runs is exactly what was checked.
@@ -69,8 +79,7 @@ export function createShardStore() {
     const found: CachedModel[] = []
     for (const [model, modelHandle] of await entries(root)) {
       if (!(modelHandle instanceof FileSystemDirectoryHandle)) continue
-      const stored = await fileIn(modelHandle, 'manifest.json')
-      const manifest = stored ? (JSON.parse(await stored.text()) as { variants?: Array<{ id: string; files: ManifestFile[] }> }) : undefined
+      const manifest = await storedManifest(modelHandle)
       for (const [variant, variantHandle] of await entries(modelHandle)) {
         if (!(variantHandle instanceof FileSystemDirectoryHandle)) continue
         const sizes = new Map<string, number>()
@@ -78,7 +87,7 @@ export function createShardStore() {
           if (handle instanceof FileSystemFileHandle) sizes.set(name, (await handle.getFile()).size)
         }
         if (sizes.size === 0) continue
-        const expected = manifest?.variants?.find((v) => v.id === variant)?.files ?? []
+        const expected = manifest?.variants.find((v) => v.id === variant)?.files ?? []
         const complete = expected.length > 0 && expected.every((f) => sizes.get(f.name) === f.bytes)
         found.push({ model, variant, bytes: [...sizes.values()].reduce((a, b) => a + b, 0), files: sizes.size, complete })
       }
