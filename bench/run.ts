@@ -6,6 +6,7 @@ import { benchAiSdk } from './ai-sdk.ts'
 import { chartHtml, writeChartPng } from './chart.ts'
 import { benchDecoder } from './decoder.ts'
 import { benchEdge } from './edge.ts'
+import { benchGrammar } from './grammar.ts'
 import { benchLocal } from './local.ts'
 import { benchNative } from './native.ts'
 import { benchSdk } from './sdk.ts'
@@ -22,6 +23,7 @@ const benches = {
   sdk: async () => [await benchSdk(quick ? { repetitions: 15, tokens: 128 } : { repetitions: 31, tokens: 256 })],
   'ai-sdk': async () => [await benchAiSdk(quick ? { repetitions: 9, tokens: 512 } : { repetitions: 21, tokens: 1024 })],
   native: () => benchNative({ repetitions: quick ? 7 : 15 }),
+  grammar: async () => [await benchGrammar(quick ? { repetitions: 3, tokens: 96 } : { repetitions: 9, tokens: 192 })],
 }
 const dir = new URL('./results/', import.meta.url)
 await mkdir(dir, { recursive: true })

@@ -8,7 +8,7 @@ import { median, pairedRatio, spread, table } from './stats.ts'
 
 const MODEL = 'grok-2-tiny'
 
-interface Timing {
+export interface Timing {
   readonly ttftMs: number
   readonly tokensPerSecond: number
 }
@@ -21,7 +21,7 @@ interface Way {
 }
 
 /** Times one stream from its first text to its last; tokens as its usage counts them (a chunk may carry several). */
-async function time(open: () => AsyncIterable<ChatCompletionChunk>): Promise<Timing> {
+export async function time(open: () => AsyncIterable<ChatCompletionChunk>): Promise<Timing> {
   const started = performance.now()
   let first = 0
   let last = 0

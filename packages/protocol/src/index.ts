@@ -8,6 +8,8 @@ export { functionToolSchema, toolCallSchema, toolChoiceSchema } from './chat-too
 export type { FunctionTool, ToolCall, ToolChoice } from './chat-tools.ts'
 
 export { responseFormatSchema } from './response-format.ts'
+export { JSON_SCHEMA_LIMITS, STRING_FORMATS, jsonSchemaField, readJsonSchema } from './json-schema/index.ts'
+export type { JsonSchema, JsonValue, ObjectProperty, ReadJsonSchemaResult, SchemaNode, SchemaPath, SchemaProblem, StringFormat } from './json-schema/index.ts'
 export type { ResponseFormat } from './response-format.ts'
 
 export {

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { jsonSchemaField } from './json-schema/json-schema-field.ts'
 
 export const responseFormatSchema = z.discriminatedUnion(
   'type',
@@ -10,7 +11,9 @@ export const responseFormatSchema = z.discriminatedUnion(
       json_schema: z.object({
         name: z.string().min(1),
         description: z.string().optional(),
-        schema: z.record(z.string(), z.unknown()).optional(),
+        // Without a schema the answer is any JSON object, as with `json_object`.
+        schema: jsonSchemaField.optional(),
+        // Generation is always constrained: `strict: false` asks for nothing less.
         strict: z.boolean().nullish(),
       }),
     }),

@@ -50,6 +50,11 @@ describe('parseChatRequest', () => {
     [{ ...base, tool_choice: { type: 'function', function: { name: 'nope' } } }, 'tool_choice.function.name', 'no tool named "nope"'],
     [{ ...base, response_format: { type: 'yaml' } }, 'response_format.type', 'expected type "text", "json_object" or "json_schema"'],
     [{ ...base, response_format: { type: 'json_schema', json_schema: {} } }, 'response_format.json_schema.name', 'required'],
+    [{ ...base, response_format: { type: 'json_schema', json_schema: { name: 'a', schema: { type: 'object', properties: { age: { type: 'integer', minimum: 0 } } } } } },
+      'response_format.json_schema.schema.properties.age.minimum', '"minimum" is not supported'],
+    [{ ...base, response_format: { type: 'json_schema', json_schema: { name: 'a', schema: ['string'] } } }, 'response_format.json_schema.schema', 'expected a JSON Schema object'],
+    [{ ...base, response_format: { type: 'json_object' }, messages: [user('a'), { role: 'assistant', content: '{"a', prefix: true }] }, 'messages[1].prefix',
+      'an assistant prefix cannot be continued with response_format "json_object"'],
   ])('names the field: %# %s', (input, param, message) => {
     const error = failure(input)
     expect(error.code).toBe('invalid_request')

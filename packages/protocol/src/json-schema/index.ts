@@ -1,0 +1,6 @@
+export { JSON_SCHEMA_LIMITS } from './limits.ts'
+export { readJsonSchema } from './read-json-schema.ts'
+export type { ReadJsonSchemaResult, SchemaPath, SchemaProblem } from './read-json-schema.ts'
+export { STRING_FORMATS } from './schema-node.ts'
+export type { JsonSchema, JsonValue, ObjectProperty, SchemaNode, StringFormat } from './schema-node.ts'
+export { jsonSchemaField } from './json-schema-field.ts'
