@@ -1,5 +1,5 @@
-// @tandem/ai-sdk in Debian's Chromium: streamText on the local route (the real worker, wllama, the tiny Grok-2's
-// shards), and the useChat transport on the remote route (a publishable key, straight to the gateway in workerd) and
+// @tandem/ai-sdk in Debian's Chromium: streamText and a tool loop on the local route (the real worker, wllama, the
+// tiny Grok-2's shards), and the useChat transport on the remote route (a publishable key, straight to the gateway in workerd) and
 // across a failover: the worker killed mid-answer, the gateway finishing it, one uninterrupted message.
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
@@ -65,6 +65,17 @@ describe.skipIf(!existsSync(CHROMIUM))('@tandem/ai-sdk in Chromium', () => {
     expect(result.text).toBe('')
     expect(result.errors).toEqual([expect.objectContaining({ name: 'AI_APICallError', statusCode: 503, data: { code: 'local_unavailable', param: null } })])
     expect(result.errors[0]!.message).toMatch(/\/nowhere\//)
+  })
+
+  it('generateText runs a tool loop on the local route: the worker calls define_word under its grammar, then answers in text', async () => {
+    const result = await call('toolLoop', { route: 'local-only', prompt: 'What does "cat" mean?', maxOutputTokens: 120 })
+    const [first, second, ...more] = result.steps
+    expect(more).toEqual([])
+    expect(first).toMatchObject({ finishReason: 'tool-calls', toolCalls: [{ toolName: 'define_word', input: { word: expect.any(String) } }] })
+    expect(result.executed).toEqual([(first!.toolCalls[0]!.input as { word: string }).word])
+    expect(second!.toolCalls).toEqual([])
+    expect(second!.text.length).toBeGreaterThan(0)
+    expect(result.route).toBe('local')
   })
 
   it("the chat transport answers straight from the gateway with a publishable key: the server's own text, one message", async () => {

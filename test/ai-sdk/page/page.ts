@@ -5,7 +5,8 @@
 import { createTandemProvider, TandemChatTransport, type TandemUIMessage } from '@tandem/ai-sdk'
 import { startLocalWorker } from '@tandem/local-worker'
 import type { TandemOptions } from '@tandem/sdk'
-import { generateText, readUIMessageStream, streamText } from 'ai'
+import { generateText, readUIMessageStream, stepCountIs, streamText, tool } from 'ai'
+import { z } from 'zod'
 
 export interface Run {
   route: NonNullable<TandemOptions['route']>
@@ -89,6 +90,38 @@ async function generate(run: Run) {
   }
 }
 
+/** A two-step tool loop: the first step must call define_word, the second answers in text after the tool's result. */
+async function toolLoop(run: Run) {
+  const tandem = provider(run, [])
+  const executed: string[] = []
+  const define_word = tool({
+    inputSchema: z.object({ word: z.string().max(24) }),
+    execute: async ({ word }) => {
+      executed.push(word)
+      return { meaning: `the meaning of ${word}` }
+    },
+  })
+  try {
+    const result = await generateText({
+      model: tandem('grok-2-tiny'),
+      prompt: run.prompt,
+      tools: { define_word },
+      toolChoice: 'required',
+      prepareStep: ({ stepNumber }) => (stepNumber === 0 ? {} : { toolChoice: 'none' }),
+      stopWhen: stepCountIs(2),
+      temperature: 0,
+      maxOutputTokens: run.maxOutputTokens,
+    })
+    return {
+      executed,
+      steps: result.steps.map((step) => ({ finishReason: step.finishReason, toolCalls: step.toolCalls.map(({ toolName, input }) => ({ toolName, input })), text: step.text })),
+      route: (result.providerMetadata?.tandem as { route?: string } | undefined)?.route,
+    }
+  } finally {
+    await tandem.client.close()
+  }
+}
+
 /** One turn through the chat transport, read the way useChat reads it: every state of the assistant message. */
 async function chat(run: Run) {
   const workers: Worker[] = []
@@ -117,7 +150,7 @@ async function chat(run: Run) {
   }
 }
 
-const harness = { stream, generate, chat }
+const harness = { stream, generate, toolLoop, chat }
 export type Harness = typeof harness
 ;(window as unknown as { harness: Harness }).harness = harness
 document.title = 'ready'
