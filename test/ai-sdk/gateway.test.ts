@@ -4,7 +4,7 @@
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible'
 import { APICallError, NoSuchModelError } from '@ai-sdk/provider'
 import { createTandemProvider } from '@tandem/ai-sdk'
-import { generateText, Output, stepCountIs, streamText, tool } from 'ai'
+import { generateObject, generateText, Output, stepCountIs, streamText, tool } from 'ai'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { closeAll, gatewayEnv, keys, metric, MODEL, startUpstream, startWorkerdGateway, type Gateway, type Upstream } from '../edge/harness.ts'
@@ -148,7 +148,7 @@ describe('@tandem/ai-sdk tools and structured output through the gateway', () =>
       },
     })
 
-  it('generateText with Output.object answers an object the zod schema accepts, whole and streamed', async () => {
+  it('generateText with Output.object answers an object the zod schema accepts, whole, streamed and through generateObject', async () => {
     const schema = z.object({ author: z.string().max(40), plays: z.array(z.string().max(30)).max(3), alive: z.boolean() })
     const settings = { model: provider()(MODEL), prompt: 'Who wrote Hamlet?', output: Output.object({ schema }), temperature: 0, maxOutputTokens: 200 }
     const result = await generateText(settings)
@@ -159,6 +159,9 @@ describe('@tandem/ai-sdk tools and structured output through the gateway', () =>
 
     const streamed = streamText(settings)
     expect(await streamed.output).toEqual(result.output)
+    // generateObject (deprecated in AI SDK 7 for the above) sends the same request: the same greedy object.
+    const { object } = await generateObject({ model: settings.model, prompt: settings.prompt, schema, temperature: 0, maxOutputTokens: 200 })
+    expect(object).toEqual(result.output)
   })
 
   it('generateText runs a two-step tool loop: the model calls define_word, the tool runs, its result goes back, then the model answers in text', async () => {
