@@ -88,6 +88,16 @@ describe.skipIf(!existsSync(CHROMIUM))('@tandem/ai-sdk in Chromium', () => {
     expect(result.metadata?.tandem).toMatchObject({ route: 'remote', plan: { route: 'remote' }, failover: null })
   })
 
+  it('the chat transport runs tools in the page: the call and its result are parts of the one message, the answer follows', async () => {
+    const result = await call('chat', { route: 'remote-only', remote: remote(), prompt: 'What does "cat" mean?', maxOutputTokens: 120, defineWord: true })
+    expect(result.ids).toHaveLength(1)
+    expect(result.parts).toEqual(['step-start', 'tool-define_word', 'step-start', 'text'])
+    const word = result.executed[0]!
+    expect(result.executed).toEqual([word])
+    expect(result.tools).toEqual([{ state: 'output-available', input: { word }, output: { meaning: `the meaning of ${word}` } }])
+    expect(result.texts.at(-1)!.length).toBeGreaterThan(0)
+  })
+
   it('the chat transport shows a mid-answer failover as one uninterrupted message, and says where it moved and why', async () => {
     const result = await call('chat', { route: 'prefer-local', remote: remote(), prompt, maxOutputTokens: 40, killWorkerAfterChars: 6 })
     expect(result.killedAtChars).toBeGreaterThanOrEqual(6)
