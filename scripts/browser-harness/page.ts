@@ -19,6 +19,8 @@ export interface ChatRun {
   request: Omit<ChatRequestInput, 'model' | 'stream'>
   /** Terminates the worker once this many characters of the answer have arrived. */
   killWorkerAfterChars?: number
+  /** Terminates the worker once this many characters of tool-call arguments have arrived. */
+  killWorkerAfterToolChars?: number
   /** Terminates the worker once the download has reached this fraction. */
   killWorkerAtDownload?: number
   /** Chats run one after another in the same client (the same worker). */
@@ -43,6 +45,7 @@ export interface ChatResult {
   totalMs: number
   workersStarted: number
   killedAtChars?: number
+  killedAtToolChars?: number
 }
 
 const newWorker = startLocalWorker
@@ -80,6 +83,7 @@ async function chat(run: ChatRun): Promise<ChatResult> {
   })
   tandem.on('route', ({ error, ...change }) => result.routeChanges.push({ ...change, code: error.code }))
   const started = performance.now()
+  let toolChars = 0
   try {
     for (let round = 0; round < (run.repeat ?? 1); round++) {
       const roundStarted = performance.now()
@@ -94,6 +98,11 @@ async function chat(run: ChatRun): Promise<ChatResult> {
           if (timing.contentChunks++ === 0) timing.firstContentMs = timing.lastContentMs
         }
         result.text += content
+        toolChars += (chunk.choices[0]?.delta.tool_calls ?? []).reduce((sum, call) => sum + (call.function?.arguments?.length ?? 0), 0)
+        if (run.killWorkerAfterToolChars !== undefined && result.killedAtToolChars === undefined && toolChars >= run.killWorkerAfterToolChars) {
+          result.killedAtToolChars = toolChars
+          workers.at(-1)?.terminate()
+        }
         if (run.killWorkerAfterChars !== undefined && result.killedAtChars === undefined && result.text.length >= run.killWorkerAfterChars) {
           result.killedAtChars = result.text.length
           workers.at(-1)?.terminate()

@@ -1,5 +1,5 @@
-// @tandem/ai-sdk in Debian's Chromium: streamText on the local route (the real worker, wllama, the tiny Grok-2's
-// shards), and the useChat transport on the remote route (a publishable key, straight to the gateway in workerd) and
+// @tandem/ai-sdk in Debian's Chromium: streamText and a tool loop on the local route (the real worker, wllama, the
+// tiny Grok-2's shards), and the useChat transport on the remote route (a publishable key, straight to the gateway in workerd) and
 // across a failover: the worker killed mid-answer, the gateway finishing it, one uninterrupted message.
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
@@ -67,6 +67,17 @@ describe.skipIf(!existsSync(CHROMIUM))('@tandem/ai-sdk in Chromium', () => {
     expect(result.errors[0]!.message).toMatch(/\/nowhere\//)
   })
 
+  it('generateText runs a tool loop on the local route: the worker calls define_word under its grammar, then answers in text', async () => {
+    const result = await call('toolLoop', { route: 'local-only', prompt: 'What does "cat" mean?', maxOutputTokens: 120 })
+    const [first, second, ...more] = result.steps
+    expect(more).toEqual([])
+    expect(first).toMatchObject({ finishReason: 'tool-calls', toolCalls: [{ toolName: 'define_word', input: { word: expect.any(String) } }] })
+    expect(result.executed).toEqual([(first!.toolCalls[0]!.input as { word: string }).word])
+    expect(second!.toolCalls).toEqual([])
+    expect(second!.text.length).toBeGreaterThan(0)
+    expect(result.route).toBe('local')
+  })
+
   it("the chat transport answers straight from the gateway with a publishable key: the server's own text, one message", async () => {
     const expected = await serverText(stack!.upstream.server.url, { model: MODEL, messages: [{ role: 'user', content: prompt }], max_tokens: 24, temperature: 0, ignore_eos: true })
     const result = await call('chat', { route: 'remote-only', remote: remote(), prompt, maxOutputTokens: 24 })
@@ -75,6 +86,16 @@ describe.skipIf(!existsSync(CHROMIUM))('@tandem/ai-sdk in Chromium', () => {
     expect(result.texts.length).toBeGreaterThan(2)
     expect(result.parts.filter((type) => type === 'text')).toHaveLength(1)
     expect(result.metadata?.tandem).toMatchObject({ route: 'remote', plan: { route: 'remote' }, failover: null })
+  })
+
+  it('the chat transport runs tools in the page: the call and its result are parts of the one message, the answer follows', async () => {
+    const result = await call('chat', { route: 'remote-only', remote: remote(), prompt: 'What does "cat" mean?', maxOutputTokens: 120, defineWord: true })
+    expect(result.ids).toHaveLength(1)
+    expect(result.parts).toEqual(['step-start', 'tool-define_word', 'step-start', 'text'])
+    const word = result.executed[0]!
+    expect(result.executed).toEqual([word])
+    expect(result.tools).toEqual([{ state: 'output-available', input: { word }, output: { meaning: `the meaning of ${word}` } }])
+    expect(result.texts.at(-1)!.length).toBeGreaterThan(0)
   })
 
   it('the chat transport shows a mid-answer failover as one uninterrupted message, and says where it moved and why', async () => {

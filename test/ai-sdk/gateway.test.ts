@@ -1,11 +1,12 @@
 // @tandem/ai-sdk driven by the real AI SDK (`ai`) against a real native-server on the tiny Grok-2, through the
 // real gateway in workerd: text, usage, finish reasons, warnings, aborts, errors, and the same greedy answer the
-// AI SDK's own openai-compatible provider gets from the same gateway.
+// AI SDK's own openai-compatible provider gets from the same gateway; structured output and a tool loop.
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible'
 import { APICallError, NoSuchModelError } from '@ai-sdk/provider'
 import { createTandemProvider } from '@tandem/ai-sdk'
-import { generateText, streamText } from 'ai'
+import { generateObject, generateText, Output, stepCountIs, streamText, tool } from 'ai'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { z } from 'zod'
 import { closeAll, gatewayEnv, keys, metric, MODEL, startUpstream, startWorkerdGateway, type Gateway, type Upstream } from '../edge/harness.ts'
 import { serverText } from '../sdk/server-text.ts'
 
@@ -132,5 +133,96 @@ describe('@tandem/ai-sdk through the gateway in workerd', () => {
     expect(unknown).toMatchObject({ modelId: 'grok-9', message: expect.stringMatching(/grok-9.*the gateway does not serve grok-9 \(it serves grok-2-tiny\)/) })
     // Without a gateway only the catalog's models exist, and the provider says so at once.
     expect(() => createTandemProvider({ model: MODEL })('grok-9')).toThrow(NoSuchModelError)
+  })
+})
+
+describe('@tandem/ai-sdk tools and structured output through the gateway', () => {
+  // The tiny model was never trained on tools or JSON: the grammar made from each schema is what holds it to them.
+  const defineWord = (executed: string[]) =>
+    tool({
+      description: 'Looks up the meaning of one English word',
+      inputSchema: z.object({ word: z.string().max(24) }),
+      execute: async ({ word }) => {
+        executed.push(word)
+        return { word, meaning: `the meaning of ${word}` }
+      },
+    })
+
+  it('generateText with Output.object answers an object the zod schema accepts, whole, streamed and through generateObject', async () => {
+    const schema = z.object({ author: z.string().max(40), plays: z.array(z.string().max(30)).max(3), alive: z.boolean() })
+    const settings = { model: provider()(MODEL), prompt: 'Who wrote Hamlet?', output: Output.object({ schema }), temperature: 0, maxOutputTokens: 200 }
+    const result = await generateText(settings)
+    expect(result.finishReason).toBe('stop')
+    expect(schema.safeParse(result.output).success).toBe(true)
+    expect(result.output).toEqual(JSON.parse(result.text))
+    expect(result.warnings).toEqual([])
+
+    const streamed = streamText(settings)
+    expect(await streamed.output).toEqual(result.output)
+    // generateObject (deprecated in AI SDK 7 for the above) sends the same request: the same greedy object.
+    const { object } = await generateObject({ model: settings.model, prompt: settings.prompt, schema, temperature: 0, maxOutputTokens: 200 })
+    expect(object).toEqual(result.output)
+  })
+
+  it('generateText runs a two-step tool loop: the model calls define_word, the tool runs, its result goes back, then the model answers in text', async () => {
+    const executed: string[] = []
+    const result = await generateText({
+      model: provider()(MODEL),
+      prompt: 'What does the word "cat" mean?',
+      tools: { define_word: defineWord(executed) },
+      toolChoice: { type: 'tool', toolName: 'define_word' },
+      // The call is forced in the first step only: the second step answers in text.
+      prepareStep: ({ stepNumber }) => (stepNumber === 0 ? {} : { toolChoice: 'none' }),
+      stopWhen: stepCountIs(2),
+      include: { requestBody: true },
+      temperature: 0,
+      maxOutputTokens: 120,
+    })
+    expect(result.steps).toHaveLength(2)
+    const [first, second] = result.steps
+    expect(first!.finishReason).toBe('tool-calls')
+    const [call, ...more] = first!.toolCalls
+    expect(more).toEqual([])
+    expect(call).toMatchObject({ toolName: 'define_word', toolCallId: expect.stringMatching(/^call_/), input: { word: expect.any(String) } })
+    const word = (call!.input as { word: string }).word
+    expect(executed).toEqual([word])
+    const output = { word, meaning: `the meaning of ${word}` }
+    expect(first!.toolResults).toMatchObject([{ toolCallId: call!.toolCallId, output }])
+
+    // The second request carried the call and its result as Chat Completions messages.
+    const messages = (second!.request.body as { messages: unknown[] }).messages
+    expect(messages.slice(1)).toEqual([
+      { role: 'assistant', content: '', tool_calls: [{ id: call!.toolCallId, type: 'function', function: { name: 'define_word', arguments: JSON.stringify({ word }) } }] },
+      { role: 'tool', tool_call_id: call!.toolCallId, content: JSON.stringify(output) },
+    ])
+    expect(second!.toolCalls).toEqual([])
+    expect(second!.text.length).toBeGreaterThan(0)
+    expect(result.text).toBe(second!.text)
+  })
+
+  it('streamText streams the tool call: its input in pieces, then the call, then the tool result', async () => {
+    const executed: string[] = []
+    const result = streamText({
+      model: provider()(MODEL),
+      prompt: 'What does the word "dog" mean?',
+      tools: { define_word: defineWord(executed) },
+      toolChoice: 'required',
+      temperature: 0,
+      maxOutputTokens: 120,
+    })
+    const types: string[] = []
+    const pieces: string[] = []
+    let input: unknown
+    for await (const part of result.fullStream) {
+      types.push(part.type)
+      if (part.type === 'tool-input-delta') pieces.push(part.delta)
+      if (part.type === 'tool-call') input = part.input
+    }
+    expect(pieces.length).toBeGreaterThan(1)
+    expect(JSON.parse(pieces.join(''))).toEqual(input)
+    expect(executed).toEqual([(input as { word: string }).word])
+    const order = ['tool-input-start', 'tool-input-end', 'tool-call', 'tool-result'].map((type) => types.indexOf(type))
+    expect(order.every((at, i) => at >= 0 && (i === 0 || at > order[i - 1]!))).toBe(true)
+    expect(await result.finishReason).toBe('tool-calls')
   })
 })

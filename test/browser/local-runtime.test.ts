@@ -11,6 +11,20 @@ import { buildHarness, launchChromium, startIsolatedServer, type ChatResult, typ
 
 // Greedy and exactly max_tokens long (on past the end of the turn), so both routes can be compared token for token.
 const HELLO = { messages: [{ role: 'user' as const, content: 'hello' }], max_tokens: 24, temperature: 0, ignore_eos: true }
+// A call forced by tool_choice: the tiny model never learned tools, and the grammar makes it call all the same.
+const DEFINE_WORD = {
+  messages: [{ role: 'user' as const, content: 'What does the word "cat" mean?' }],
+  tools: [{ type: 'function' as const, function: { name: 'define_word', parameters: { type: 'object', properties: { word: { type: 'string', maxLength: 24 } }, required: ['word'] } } }],
+  tool_choice: 'required' as const,
+  parallel_tool_calls: false,
+  max_tokens: 120,
+  seed: 2,
+}
+
+/** Every `delta.tool_calls` entry of a stream, in order. */
+function toolCallDeltas(chunks: ChatResult['chunks']) {
+  return chunks.flatMap((chunk) => chunk.choices[0]?.delta.tool_calls ?? [])
+}
 
 describe('the local runtime in Chromium (real worker, wllama, tiny Grok-2 shards)', () => {
   let dist: string
@@ -219,6 +233,20 @@ describe('the local runtime in Chromium (real worker, wllama, tiny Grok-2 shards
     expect(shardRequests()).toEqual([])
   })
 
+  it('streams a forced tool call on the local route: id and name first, then arguments that parse, and finish_reason tool_calls', async () => {
+    const result = await chat({ request: DEFINE_WORD })
+    expect(result.error).toBeUndefined()
+    const deltas = toolCallDeltas(result.chunks)
+    expect(deltas[0]).toMatchObject({ index: 0, id: expect.stringMatching(/^call_[0-9a-f]{24}$/), type: 'function', function: { name: 'define_word' } })
+    expect(deltas.length).toBeGreaterThan(1)
+    expect(deltas.every((delta) => delta.index === 0)).toBe(true)
+    const args = JSON.parse(deltas.map((delta) => delta.function?.arguments ?? '').join('')) as { word: unknown }
+    expect(Object.keys(args)).toEqual(['word'])
+    expect(typeof args.word).toBe('string')
+    expect(result.chunks.find((chunk) => chunk.choices[0]?.finish_reason)?.choices[0]?.finish_reason).toBe('tool_calls')
+    expect(result.chunks.every((chunk) => chunk.tandem?.route === 'local')).toBe(true)
+  })
+
   it('lists, sizes and deletes cached models through tandem.cache', async () => {
     // Its own cached model: the manifest test before it clears the storage.
     expect((await chat({ request: { ...HELLO, max_tokens: 1 } })).error).toBeUndefined()
@@ -372,6 +400,21 @@ describe('the local runtime in Chromium (real worker, wllama, tiny Grok-2 shards
       expect(slow.plan.reasons).toContainEqual(expect.stringMatching(/^grok-2-tiny \w+ ran at [\d.]+ tokens\/s on wasm here \(first token after \d+ ms\), below options\.local\.minLocalTokensPerSecond \(1000000\)$/))
       expect(slow.text.length).toBeGreaterThan(0)
       expect(slow.chunks.some((c) => c.tandem?.route === 'local')).toBe(false)
+    })
+
+    it('ends a local answer killed inside a tool call\'s arguments with tool_call_interrupted: never a duplicated, interleaved or broken call', async () => {
+      const result = await chat({ route: 'prefer-local', remote: remote(), request: DEFINE_WORD, killWorkerAfterToolChars: 4 })
+      expect(result.killedAtToolChars).toBeGreaterThanOrEqual(4)
+      expect(result.error).toMatchObject({ code: 'tool_call_interrupted', message: expect.stringMatching(/local route stopped inside a tool call/) })
+      expect(result.routeChanges).toEqual([])
+      expect(result.chunks.every((chunk) => chunk.tandem?.route === 'local')).toBe(true)
+      // One call, begun once, never finished: no second id or name, no finish_reason, so no client assembles it.
+      const deltas = toolCallDeltas(result.chunks)
+      expect(deltas.every((delta) => delta.index === 0)).toBe(true)
+      expect(deltas.filter((delta) => delta.id !== undefined)).toHaveLength(1)
+      expect(deltas.filter((delta) => delta.function?.name !== undefined)).toHaveLength(1)
+      expect(result.chunks.some((chunk) => chunk.choices[0]?.finish_reason)).toBe(false)
+      expect(() => JSON.parse(deltas.map((delta) => delta.function?.arguments ?? '').join(''))).toThrow()
     })
 
     it('fails over from web-llm before any chunk: an unreachable MLC build, and one the adapter cannot run', async () => {

@@ -152,6 +152,44 @@ export function gatewaySuite({ runtime, start, logs, abortTries = 1 }: SuiteOpti
       await expect(wrong.models.list()).rejects.toBeInstanceOf(OpenAI.AuthenticationError)
     })
 
+    it('passes tool calls through to the openai client, streamed and whole, and refuses bad tool input before any upstream', async () => {
+      const client = new OpenAI({ apiKey: keys.secret, baseURL: `${gateway!.url}/v1`, maxRetries: 0 })
+      const tools: OpenAI.ChatCompletionFunctionTool[] = [
+        { type: 'function', function: { name: 'define_word', parameters: { type: 'object', properties: { word: { type: 'string', maxLength: 24 } }, required: ['word'] } } },
+      ]
+      const ask = { model: MODEL, messages: [{ role: 'user' as const, content: 'What is a cat?' }], tools, tool_choice: 'required' as const, parallel_tool_calls: false, max_tokens: 120, seed: 2 }
+      const whole = await client.chat.completions.create(ask)
+      const stream = client.chat.completions.stream(ask)
+      let pieces = 0
+      stream.on('chunk', (chunk) => (pieces += chunk.choices[0]?.delta.tool_calls?.length ?? 0))
+      const streamed = await stream.finalChatCompletion()
+      for (const completion of [whole, streamed]) {
+        const [call, ...more] = completion.choices[0]!.message.tool_calls!
+        expect([completion.choices[0]!.finish_reason, more]).toEqual(['tool_calls', []])
+        expect(call!.type === 'function' && call!.function.name).toBe('define_word')
+        const args = JSON.parse(call!.type === 'function' ? call!.function.arguments : '') as { word: unknown }
+        expect(typeof args.word).toBe('string')
+      }
+      // Both from the same seed on the same model: the same call, but each with its own id.
+      const [streamedCall, wholeCall] = [streamed, whole].map((completion) => completion.choices[0]!.message.tool_calls![0]!)
+      expect(streamedCall!.type === 'function' && wholeCall!.type === 'function' && streamedCall!.function).toEqual(wholeCall!.type === 'function' && wholeCall!.function)
+      expect(streamedCall!.id).not.toBe(wholeCall!.id)
+      expect(pieces).toBeGreaterThan(1)
+
+      const before = await upstreamRequests()
+      for (const [fields, param] of [
+        [{ tool_choice: { type: 'function', function: { name: 'missing' } } }, 'tool_choice.function.name'],
+        [{ tools: [{ type: 'function', function: { name: 'bad name' } }], tool_choice: 'auto' }, 'tools[0].function.name'],
+        [{ tools: [{ type: 'function', function: { name: 'f', parameters: { type: 'object', properties: { a: { type: 'string', pattern: 'x' } } } } }], tool_choice: 'auto' }, 'tools[0].function.parameters.properties.a.pattern'],
+        [{ messages: [{ role: 'user', content: 'x' }, { role: 'tool', tool_call_id: 'call_1', content: 'r' }] }, 'messages[1].tool_call_id'],
+      ] as const) {
+        const error = await client.chat.completions.create({ ...ask, ...fields } as OpenAI.ChatCompletionCreateParamsNonStreaming).catch((e: unknown) => e)
+        expect(error).toBeInstanceOf(OpenAI.BadRequestError)
+        expect((error as InstanceType<typeof OpenAI.BadRequestError>).param).toBe(param)
+      }
+      expect(await upstreamRequests()).toBe(before)
+    })
+
     it('passes response_format on: the openai client gets schema-valid JSON, whole and streamed', { timeout: 120_000 }, async () => {
       const client = new OpenAI({ apiKey: keys.secret, baseURL: `${gateway!.url}/v1`, maxRetries: 0 })
       const format = (name: keyof typeof SCHEMAS) => ({ type: 'json_schema' as const, json_schema: { name, schema: SCHEMAS[name] as unknown as Record<string, unknown> } })

@@ -20,7 +20,25 @@ export const BROKEN_FIELDS: Record<string, unknown[]> = {
     [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'http://x' } }] }],
     [{ role: 'assistant', content: null }],
     [{ role: 'tool', content: 'x' }],
+    [{ role: 'user', content: 'x' }, { role: 'tool', content: 'x', tool_call_id: 'call_never_made' }],
+    [{ role: 'assistant', tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: '{"a":' } }] }],
+    [{ role: 'assistant', tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: '[1]' } }] }],
+    [{ role: 'assistant', tool_calls: [{ id: 'c', type: 'function', function: { name: 'no spaces', arguments: '{}' } }] }],
+    [{ role: 'assistant', tool_calls: [{ id: 'c', type: 'custom', custom: { name: 'g', input: 'x' } }] }],
     { 0: { role: 'user', content: 'x' } },
+  ],
+  tools: [
+    'define_word',
+    [{ type: 'custom', custom: { name: 'g' } }],
+    [{ type: 'function', function: { name: '' } }],
+    [{ type: 'function', function: { name: 'x'.repeat(65) } }],
+    [{ type: 'function', function: { name: 'a.b' } }],
+    [{ type: 'function', function: { name: 'f' } }, { type: 'function', function: { name: 'f' } }],
+    [{ type: 'function', function: { name: 'f', parameters: 'object' } }],
+    [{ type: 'function', function: { name: 'f', parameters: { type: 'array' } } }],
+    [{ type: 'function', function: { name: 'f', parameters: { type: 'object', properties: { a: { type: 'string', pattern: '^x' } } } } }],
+    [{ type: 'function', function: { name: 'f', parameters: { type: 'object', properties: { a: { $ref: '#/$defs/a' } }, $defs: { a: { $ref: '#/$defs/a' } } } } }],
+    [{ type: 'function', function: { name: 'f', parameters: nested(40) } }],
   ],
   temperature: [-1, 2.5, 'warm', Number.MAX_VALUE],
   top_p: [0, 1.5],
@@ -29,7 +47,8 @@ export const BROKEN_FIELDS: Record<string, unknown[]> = {
   stop: [['a', 'b', 'c', 'd', 'e'], [1], 7],
   logit_bias: [{ a: 1 }, { 1: 101 }, { 1: 'x' }],
   seed: [0.5, 'seven'],
-  tool_choice: ['required', { type: 'function', function: { name: 'nope' } }],
+  tool_choice: ['required', 'sometimes', { type: 'function', function: { name: 'nope' } }, { type: 'function' }],
+  parallel_tool_calls: ['yes', 1, null],
   stream: ['yes', 1],
   stream_options: ['usage', { include_usage: 'yes' }],
   timings_per_token: ['yes', 1, {}],
@@ -47,6 +66,13 @@ export const BROKEN_FIELDS: Record<string, unknown[]> = {
     { type: 'json_schema', json_schema: { name: 'x', schema: { type: 'string', description: 'x'.repeat(20_000) } } },
   ],
 }
+
+/** A schema nested `depth` objects deep: past the depth the JSON Schema subset allows. */
+function nested(depth: number): Record<string, unknown> {
+  return depth === 0 ? { type: 'string' } : { type: 'object', properties: { a: nested(depth - 1) } }
+}
+
+const oneTool = [{ type: 'function', function: { name: 'define_word', parameters: { type: 'object', properties: { word: { type: 'string' } } } } }]
 
 const notJson = fc.string({ unit: 'binary', maxLength: 200 }).filter((text) => {
   try {
@@ -74,6 +100,9 @@ export function hostileRequests(valid: Record<string, unknown>, key: string): fc
     oddText.map((text) => withBody(JSON.stringify({ ...valid, messages: [{ role: 'user', content: text }, { role: 'user', content: 7 }] }))),
     // Wrong types deep inside: a text part without text, a model name of odd unicode.
     oddText.map((text) => withBody(JSON.stringify({ ...valid, model: `\u0000${text}`, messages: [{ role: 'user', content: [{ type: 'text' }] }] }))),
+    // A tool choice naming a tool that is not offered, by any name; a tool message answering an id no call had.
+    oddText.map((name) => withBody(JSON.stringify({ ...valid, tools: oneTool, tool_choice: { type: 'function', function: { name } } }))),
+    oddText.map((id) => withBody(JSON.stringify({ ...valid, tools: oneTool, messages: [{ role: 'user', content: 'x' }, { role: 'tool', tool_call_id: `${id}!`, content: 'r' }] }))),
     // Huge fields: over every body limit here (1 MiB at the gateway, 4 MiB at native-server).
     fc.constant(withBody(JSON.stringify({ ...valid, messages: [{ role: 'user', content: 'x'.repeat(5 * 1024 * 1024) }] }))),
     // Header abuse: a wrong content type, a huge or malformed authorization.

@@ -10,7 +10,7 @@ async function* from(chunks: ChatCompletionChunk[]) {
 describe('collectCompletion', () => {
   it('joins text deltas, keeps the finish reason and usage', async () => {
     const make = chunkMaker({ id: 'c1', created: 5, model: 'm' })
-    const chunks = [make.text('Hel'), make.text('lo'), make.finish('stop'), make.usage({ prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 })]
+    const chunks = [make.delta({ content: 'Hel' }), make.delta({ content: 'lo' }), make.finish('stop'), make.usage({ prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 })]
     expect(chunks[0]!.choices[0]!.delta).toEqual({ role: 'assistant', content: 'Hel' })
     expect(chunks[1]!.choices[0]!.delta).toEqual({ content: 'lo' })
     expect(await collectCompletion(from(chunks))).toEqual({
@@ -50,6 +50,6 @@ describe('collectCompletion', () => {
 
   it('refuses a stream that never finished', async () => {
     const make = chunkMaker({ id: 'c', created: 1, model: 'm' })
-    await expect(collectCompletion(from([make.text('cut')]))).rejects.toMatchObject({ code: 'upstream_error' })
+    await expect(collectCompletion(from([make.delta({ content: 'cut' })]))).rejects.toMatchObject({ code: 'upstream_error' })
   })
 })

@@ -36,18 +36,34 @@ describe('toCallSettings', () => {
     expect(warnings).toEqual([])
   })
 
+  it('sends tools, the tool choice, parallel_tool_calls and JSON output as their Chat Completions fields, with no warning', () => {
+    const parameters = { type: 'object' as const, properties: { word: { type: 'string' as const } }, required: ['word'] }
+    const { params, warnings } = toCallSettings('grok-2-tiny', {
+      prompt,
+      tools: [{ type: 'function', name: 'define_word', description: 'Defines a word', inputSchema: parameters }],
+      toolChoice: { type: 'tool', toolName: 'define_word' },
+      responseFormat: { type: 'json' },
+      providerOptions: { tandem: { parallelToolCalls: false } },
+    })
+    expect(params).toMatchObject({
+      tools: [{ type: 'function', function: { name: 'define_word', description: 'Defines a word', parameters } }],
+      tool_choice: { type: 'function', function: { name: 'define_word' } },
+      parallel_tool_calls: false,
+      response_format: { type: 'json_object' },
+    })
+    expect(warnings).toEqual([])
+  })
+
   it('warns for each setting the routes cannot honour, and ignores other providers’ options and the AI SDK’s user-agent', () => {
     const { warnings } = toCallSettings('grok-2-tiny', {
       prompt,
       topK: 4,
       reasoning: 'high',
       headers: { 'user-agent': 'ai/7', 'x-trace': '1' },
-      tools: [{ type: 'function', name: 'define_word', inputSchema: { type: 'object' } }],
-      toolChoice: { type: 'required' },
-      responseFormat: { type: 'json', schema: { type: 'object' } },
+      tools: [{ type: 'provider', id: 'openai.web_search', name: 'search', args: {} }],
       providerOptions: { tandem: { beam: 2 }, openai: { store: true } },
     })
-    expect(warnings.map((w) => ('feature' in w ? w.feature : w.type))).toEqual(['tools', 'toolChoice', 'responseFormat', 'topK', 'reasoning', 'headers', 'providerOptions.tandem.beam'])
+    expect(warnings.map((w) => ('feature' in w ? w.feature : w.type))).toEqual(['provider-defined tool openai.web_search', 'topK', 'reasoning', 'headers', 'providerOptions.tandem.beam'])
     expect(warnings.every((w) => w.type === 'unsupported')).toBe(true)
   })
 

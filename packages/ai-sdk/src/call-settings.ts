@@ -1,8 +1,9 @@
 import { InvalidArgumentError, type LanguageModelV4CallOptions, type SharedV4Warning } from '@ai-sdk/provider'
 import type { CreateParams } from '@tandem/sdk'
 import { z } from 'zod'
-import { pendingFeatureWarnings } from './pending-features.ts'
 import { toChatMessages } from './prompt.ts'
+import { toResponseFormat } from './response-format.ts'
+import { toChatTools } from './tools.ts'
 
 /** `providerOptions.tandem`: what Tandem's routes take beyond the AI SDK's own settings. */
 const tandemProviderOptionsSchema = z.object({
@@ -10,6 +11,8 @@ const tandemProviderOptionsSchema = z.object({
   ignoreEos: z.boolean().optional(),
   /** An id for the end user, passed to the gateway as OpenAI's `user`. */
   user: z.string().optional(),
+  /** `false` asks for at most one tool call per answer (OpenAI's `parallel_tool_calls`). */
+  parallelToolCalls: z.boolean().optional(),
 })
 
 export type TandemProviderOptions = z.infer<typeof tandemProviderOptionsSchema>
@@ -21,7 +24,8 @@ export interface CallSettings {
 
 /** One AI SDK call as Tandem's chat request, with a warning for each setting Tandem cannot honour. */
 export function toCallSettings(modelId: string, options: LanguageModelV4CallOptions): CallSettings {
-  const warnings = pendingFeatureWarnings(options)
+  const warnings: SharedV4Warning[] = []
+  const tools = toChatTools(options, warnings)
   if (options.topK !== undefined) warnings.push({ type: 'unsupported', feature: 'topK', details: "Tandem's routes sample with temperature and topP only" })
   if (options.reasoning !== undefined && options.reasoning !== 'provider-default' && options.reasoning !== 'none') {
     warnings.push({ type: 'unsupported', feature: 'reasoning', details: 'the Grok-2 family does not reason before answering' })
@@ -44,6 +48,9 @@ export function toCallSettings(modelId: string, options: LanguageModelV4CallOpti
       frequency_penalty: options.frequencyPenalty,
       ignore_eos: tandem.ignoreEos,
       user: tandem.user,
+      ...tools,
+      parallel_tool_calls: tandem.parallelToolCalls,
+      response_format: toResponseFormat(options.responseFormat),
       signal: options.abortSignal,
     },
     warnings,

@@ -1,13 +1,20 @@
-import type { JSONObject, LanguageModelV4, SharedV4ProviderOptions } from '@ai-sdk/provider'
-import { convertToModelMessages, streamText, type ChatTransport, type LanguageModelCallOptions, type TextStreamPart, type ToolSet, type UIMessage, type UIMessageChunk } from 'ai'
+import type { JSONObject, LanguageModelV4 } from '@ai-sdk/provider'
+import { convertToModelMessages, streamText, type ChatTransport, type TextStreamPart, type ToolSet, type UIMessage, type UIMessageChunk } from 'ai'
+
+/** What `streamText` takes, less what the transport itself sets each turn. */
+type TurnSettings = Omit<Parameters<typeof streamText<ToolSet>>[0], 'model' | 'instructions' | 'prompt' | 'messages' | 'abortSignal' | 'experimental_transform'>
 
 export interface TandemChatTransportOptions {
   /** `tandem('grok-2-tiny')` from `createTandemProvider`: in a page, with `local` for the device and `remote` for the gateway. */
   model: LanguageModelV4
   /** The system message for every turn. */
   instructions?: string
-  /** Sampling settings for every turn: temperature, maxOutputTokens, stopSequences, seed… */
-  settings?: LanguageModelCallOptions & { providerOptions?: SharedV4ProviderOptions }
+  /**
+   * `streamText`'s settings for every turn: sampling (temperature, maxOutputTokens, stopSequences, seed,
+   * providerOptions…), and `tools` with `toolChoice`, `stopWhen` and `prepareStep`: a tool's `execute` runs in
+   * the page, and its call and result are parts of the assistant message.
+   */
+  settings?: TurnSettings
 }
 
 /** What each assistant message's `metadata` holds once it finishes: `providerMetadata.tandem` of its answer. */

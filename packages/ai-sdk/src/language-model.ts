@@ -47,10 +47,9 @@ export class TandemLanguageModel implements LanguageModelV4 {
   }
 }
 
-/** The stream's parts as one result; an `error` part rejects, as a failed non-streamed request does. */
+/** The stream's parts as one result (text and tool calls in order); an `error` part rejects, as a failed non-streamed request does. */
 async function collect(stream: ReadableStream<LanguageModelV4StreamPart>): Promise<Omit<LanguageModelV4GenerateResult, 'request'>> {
   const content: LanguageModelV4Content[] = []
-  let text = ''
   let result: Omit<LanguageModelV4GenerateResult, 'request' | 'content'> | undefined
   const response: NonNullable<LanguageModelV4GenerateResult['response']> = {}
   const reader = stream.getReader()
@@ -59,7 +58,8 @@ async function collect(stream: ReadableStream<LanguageModelV4StreamPart>): Promi
     const part = next.value
     if (part.type === 'stream-start') warnings = part.warnings
     else if (part.type === 'response-metadata') Object.assign(response, { id: part.id, modelId: part.modelId, timestamp: part.timestamp })
-    else if (part.type === 'text-delta') text += part.delta
+    else if (part.type === 'text-delta') appendText(content, part.delta)
+    else if (part.type === 'tool-call') content.push(part)
     else if (part.type === 'error') {
       await reader.cancel()
       throw part.error
@@ -67,6 +67,11 @@ async function collect(stream: ReadableStream<LanguageModelV4StreamPart>): Promi
       result = { finishReason: part.finishReason, usage: part.usage, providerMetadata: part.providerMetadata, warnings, response }
     }
   }
-  if (text) content.push({ type: 'text', text })
   return { content, ...result! }
+}
+
+function appendText(content: LanguageModelV4Content[], delta: string): void {
+  const last = content.at(-1)
+  if (last?.type === 'text') last.text += delta
+  else content.push({ type: 'text', text: delta })
 }

@@ -10,6 +10,12 @@ function chunk(content: string | null, extra: Partial<ChatCompletionChunk> = {},
   return { id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1_700_000_000, model: 'grok-2-tiny', choices: [{ index: 0, delta: { content }, finish_reason: finish }], ...extra }
 }
 
+type ToolCallDelta = NonNullable<ChatCompletionChunk['choices'][number]['delta']['tool_calls']>[number]
+
+function call(delta: ToolCallDelta): ChatCompletionChunk {
+  return { ...chunk(null), choices: [{ index: 0, delta: { tool_calls: [delta] }, finish_reason: null }] }
+}
+
 async function partsOf(parts: ChatStreamPart[], signal?: AbortSignal): Promise<LanguageModelV4StreamPart[]> {
   const controller = new AbortController()
   const stream = new ChatStream((async function* () { yield* parts })(), 'local', plan, controller)
@@ -43,6 +49,30 @@ describe('toStreamParts', () => {
         },
       },
     })
+  })
+
+  it('streams a tool call as tool-input parts, then the whole call as tool-call, finishing with tool-calls', async () => {
+    const parts = await partsOf([
+      { type: 'chunk', chunk: call({ index: 0, id: 'call_1', type: 'function', function: { name: 'define_word', arguments: '' } }) },
+      { type: 'chunk', chunk: call({ index: 0, function: { arguments: '{"word":' } }) },
+      { type: 'chunk', chunk: call({ index: 0, function: { arguments: '"cat"}' } }) },
+      { type: 'chunk', chunk: chunk(null, {}, 'tool_calls') },
+      { type: 'done' },
+    ])
+    expect(parts.slice(2, -1)).toEqual([
+      { type: 'tool-input-start', id: 'call_1', toolName: 'define_word' },
+      { type: 'tool-input-delta', id: 'call_1', delta: '{"word":' },
+      { type: 'tool-input-delta', id: 'call_1', delta: '"cat"}' },
+      { type: 'tool-input-end', id: 'call_1' },
+      { type: 'tool-call', toolCallId: 'call_1', toolName: 'define_word', input: '{"word":"cat"}' },
+    ])
+    expect(parts.at(-1)).toMatchObject({ finishReason: { unified: 'tool-calls', raw: 'tool_calls' } })
+  })
+
+  it('ends the input of a tool call cut midway but calls nothing', async () => {
+    const cut = call({ index: 0, id: 'call_1', type: 'function', function: { name: 'define_word', arguments: '{"wo' } })
+    const parts = await partsOf([{ type: 'chunk', chunk: cut }, { type: 'error', error: new TandemError('tool_call_interrupted', 'the local route stopped inside a tool call') }])
+    expect(parts.map((p) => p.type)).toEqual(['stream-start', 'response-metadata', 'tool-input-start', 'tool-input-delta', 'error', 'tool-input-end', 'finish'])
   })
 
   it('ends a stream cut midway with an error part keeping the code, then finish with reason error', async () => {

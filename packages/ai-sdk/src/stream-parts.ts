@@ -3,6 +3,7 @@ import type { FinishReason, Usage } from '@tandem/protocol'
 import type { ChatStream } from '@tandem/sdk'
 import { toAiSdkError, type ErrorContext } from './errors.ts'
 import { RouteRecord } from './tandem-metadata.ts'
+import { ToolCallParts } from './tool-call-parts.ts'
 
 export interface StreamPartsOptions {
   warnings: SharedV4Warning[]
@@ -11,10 +12,11 @@ export interface StreamPartsOptions {
 }
 
 /**
- * A Tandem answer as the AI SDK's stream parts: one text block however many routes wrote it, then
- * `finish` with usage, the finish reason and `providerMetadata.tandem`. Cancelling the stream stops
- * generation where it runs; an abort errors the stream as `fetch` would, any other failure is an
- * `error` part followed by a `finish` whose reason is `error`.
+ * A Tandem answer as the AI SDK's stream parts: one text block however many routes wrote it, the
+ * tool calls (their inputs streamed, then each whole as `tool-call`), then `finish` with usage, the
+ * finish reason and `providerMetadata.tandem`. Cancelling the stream stops generation where it
+ * runs; an abort errors the stream as `fetch` would, any other failure is an `error` part followed
+ * by a `finish` whose reason is `error`.
  */
 export function toStreamParts(stream: ChatStream, options: StreamPartsOptions): ReadableStream<LanguageModelV4StreamPart> {
   const iterator = streamParts(stream, options)
@@ -41,6 +43,7 @@ async function* streamParts(stream: ChatStream, { warnings, includeRawChunks, er
   const route = new RouteRecord(stream)
   let described = false
   let textOpen = false
+  const toolCalls = new ToolCallParts()
   let finishReason: FinishReason | 'error' | undefined
   let usage: Usage | undefined
   try {
@@ -58,6 +61,7 @@ async function* streamParts(stream: ChatStream, { warnings, includeRawChunks, er
         textOpen = true
         yield { type: 'text-delta', id: TEXT_ID, delta: text }
       }
+      if (choice?.delta.tool_calls) yield* toolCalls.observe(choice.delta.tool_calls)
       if (choice?.finish_reason) finishReason = choice.finish_reason
       if (chunk.usage) usage = chunk.usage
     }
@@ -68,6 +72,7 @@ async function* streamParts(stream: ChatStream, { warnings, includeRawChunks, er
     finishReason = 'error'
   }
   if (textOpen) yield { type: 'text-end', id: TEXT_ID }
+  yield* toolCalls.end({ complete: finishReason === 'tool_calls' })
   yield { type: 'finish', finishReason: toFinishReason(finishReason), usage: toUsage(usage), providerMetadata: { tandem: route.toJSON() } }
 }
 

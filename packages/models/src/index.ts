@@ -5,10 +5,24 @@ export { splitGguf } from './gguf/split.ts'
 export { GgmlType, GgufValueType, array, bool, f32, i32, str, u16, u32, u8 } from './gguf/types.ts'
 export { alignUp, writeGguf } from './gguf/writer.ts'
 export { describeFile, manifestSchema, sha256Hex, verifyFile } from './manifest.ts'
-export { GbnfBuilder, gbnfLiteral, grammarForResponseFormat } from './grammar/index.ts'
+export { GbnfBuilder, gbnfLiteral, grammarFor, grammarForResponseFormat, grammarForTools, stopsFor } from './grammar/index.ts'
 export { estimateMemory } from './memory.ts'
 export { FILE_TYPES, decodeGguf, quantizeGguf } from './quantize.ts'
-export { GENERATION_PROMPT, TEMPLATE_TOKENS_PER_MESSAGE, answerTextStart, assistantContent, promptText, renderGrok2Prompt } from './prompt/index.ts'
+export {
+  GENERATION_PROMPT,
+  TEMPLATE_TOKENS_PER_MESSAGE,
+  TOOL_CALL_CLOSE,
+  TOOL_CALL_OPEN,
+  ToolCallParser,
+  answerTextStart,
+  appendDelta,
+  assistantContent,
+  chatTurns,
+  offeredTools,
+  promptText,
+  renderGrok2Prompt,
+  toolCallText,
+} from './prompt/index.ts'
 export { DEFAULT_RANDOM_SEED, GROK_2_RANDOM_TINY, buildRandomGrok2 } from './random-grok2.ts'
 export { TINY_RECIPE_VERSION, buildTinyArtifacts, tinyBuildId } from './tiny-artifacts.ts'
 export { GROK_2_CHAT_TEMPLATE, SEPARATOR, bytesToUnicode, tinyVocabulary, tokenByteTable } from './tokenizer.ts'
@@ -20,6 +34,6 @@ export type { Manifest, ManifestFile } from './manifest.ts'
 export type { MemoryEstimate } from './memory.ts'
 export type { Artifacts } from './tiny-artifacts.ts'
 export type { DecodedGguf, TinyQuantization } from './quantize.ts'
-export type { PromptPart, PromptTurn } from './prompt/index.ts'
+export type { AnswerDelta, ChatTurnsInput, PromptPart, PromptTurn } from './prompt/index.ts'
 export type { RandomGrok2Options } from './random-grok2.ts'
 export type { ByteLevelVocabulary, GgufTokenizer } from './tokenizer.ts'

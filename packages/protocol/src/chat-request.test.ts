@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { assistantPrefix, chatRequestSchema, effectiveMaxTokens } from './chat-request.ts'
+import { parseChatRequest } from './validate.ts'
 
 const base = { model: 'grok-2-tiny', messages: [{ role: 'user', content: 'Hi' }] }
 
@@ -75,11 +76,42 @@ describe('chatRequestSchema', () => {
     }
   })
 
+  it('accepts a tool round: a call, its result, parallel_tool_calls', () => {
+    const tools = [{ type: 'function', function: { name: 'define_word', parameters: { type: 'object', properties: { word: { type: 'string' } } } } }]
+    const messages = [
+      { role: 'user', content: 'What is a cat?' },
+      { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'define_word', arguments: '{"word":"cat"}' } }] },
+      { role: 'tool', tool_call_id: 'call_1', content: 'a small feline' },
+    ]
+    expect(parse({ tools, messages, parallel_tool_calls: false }).success).toBe(true)
+  })
+
+  it.each([
+    ['a tool name with a space', { tools: [{ type: 'function', function: { name: 'look up' } }] }, 'tools[0].function.name'],
+    ['parameters that are not an object schema', { tools: [{ type: 'function', function: { name: 'f', parameters: { type: 'string' } } }] }, 'tools[0].function.parameters.type'],
+    ['two tools of one name', { tools: [{ type: 'function', function: { name: 'f' } }, { type: 'function', function: { name: 'f' } }] }, 'tools[1].function.name'],
+    ['tool_choice naming a missing tool', { tools: [{ type: 'function', function: { name: 'f' } }], tool_choice: { type: 'function', function: { name: 'g' } } }, 'tool_choice.function.name'],
+    ['a tool message answering no call', { messages: [{ role: 'user', content: 'x' }, { role: 'tool', tool_call_id: 'call_9', content: 'r' }] }, 'messages[1].tool_call_id'],
+    [
+      'call arguments that are not a JSON object',
+      { messages: [{ role: 'assistant', tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: '{"a":' } }] }] },
+      'messages[0].tool_calls[0].function.arguments',
+    ],
+    ['parameters outside the JSON Schema subset', { tools: [{ type: 'function', function: { name: 'f', parameters: { type: 'object', patternProperties: {} } } }] }, 'tools[0].function.parameters.patternProperties'],
+    [
+      'a prefix with a forced tool call',
+      { tools: [{ type: 'function', function: { name: 'f' } }], tool_choice: 'required', messages: [{ role: 'user', content: 'x' }, { role: 'assistant', content: 'a', prefix: true }] },
+      'tool_choice',
+    ],
+  ])('refuses %s, naming the field', (_, fields, param) => {
+    const parsed = parseChatRequest({ ...base, ...fields })
+    expect(parsed.ok ? undefined : parsed.error.param).toBe(param)
+  })
+
   it('strips fields it does not know, at every level', () => {
     const parsed = chatRequestSchema.parse({
       ...base,
       messages: [{ role: 'user', content: 'Hi', cache_control: { type: 'ephemeral' } }],
-      parallel_tool_calls: true,
       metadata: { a: 'b' },
       stream_options: { include_usage: true, include_obfuscation: false },
     })

@@ -28,6 +28,8 @@ export const chatRequestSchema = z
     response_format: responseFormatSchema.optional(),
     tools: z.array(functionToolSchema).optional(),
     tool_choice: toolChoiceSchema.optional(),
+    /** false: at most one call per answer. */
+    parallel_tool_calls: z.boolean().optional(),
     logit_bias: z
       .record(z.string().regex(/^\d+$/, 'keys must be token ids'), z.number().min(-100).max(100))
       .nullish(),
@@ -46,18 +48,33 @@ export const chatRequestSchema = z
         ctx.addIssue({ code: 'custom', path: ['messages', index, 'prefix'], message: 'only the last message can be a prefix' })
       }
     })
+    const callIds = new Set<string>()
+    request.messages.forEach((message, index) => {
+      if (message.role === 'assistant') for (const call of message.tool_calls ?? []) callIds.add(call.id)
+      if (message.role === 'tool' && !callIds.has(message.tool_call_id)) {
+        ctx.addIssue({ code: 'custom', path: ['messages', index, 'tool_call_id'], message: `no earlier assistant tool call has the id "${message.tool_call_id}"` })
+      }
+    })
     // A grammar constrains a whole answer; continued from a prefix it would restart mid-answer.
     const lastMessage = request.messages[last]
     if (request.response_format && request.response_format.type !== 'text' && lastMessage?.role === 'assistant' && lastMessage.prefix === true) {
       ctx.addIssue({ code: 'custom', path: ['messages', last, 'prefix'], message: `an assistant prefix cannot be continued with response_format "${request.response_format.type}"` })
     }
     const choice = request.tool_choice
-    const names = new Set(request.tools?.map((tool) => tool.function.name))
+    const names = new Set<string>()
+    request.tools?.forEach((tool, index) => {
+      if (names.has(tool.function.name)) ctx.addIssue({ code: 'custom', path: ['tools', index, 'function', 'name'], message: `a second tool named "${tool.function.name}"` })
+      names.add(tool.function.name)
+    })
     if (choice === 'required' && names.size === 0) {
       ctx.addIssue({ code: 'custom', path: ['tool_choice'], message: '"required" needs at least one tool' })
     }
     if (typeof choice === 'object' && !names.has(choice.function.name)) {
       ctx.addIssue({ code: 'custom', path: ['tool_choice', 'function', 'name'], message: `no tool named "${choice.function.name}"` })
+    }
+    const forced = choice === 'required' || typeof choice === 'object'
+    if (forced && assistantPrefix(request) !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['tool_choice'], message: 'an assistant prefix is continued as text, so it cannot be made a tool call' })
     }
   })
 

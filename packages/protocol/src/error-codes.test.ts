@@ -31,7 +31,7 @@ describe('error codes', () => {
 
   it('mark only transient failures as retryable', () => {
     expect(tandemErrorCodes.filter(isRetryableCode).sort()).toEqual(
-      ['model_loading', 'model_not_loaded', 'network', 'rate_limited', 'timeout', 'upstream_error', 'upstream_unavailable'],
+      ['model_loading', 'model_not_loaded', 'network', 'rate_limited', 'timeout', 'tool_call_interrupted', 'upstream_error', 'upstream_unavailable'],
     )
   })
 

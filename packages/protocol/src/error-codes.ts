@@ -33,6 +33,8 @@ const codes = {
   // Raised by clients, never sent by a server: the status is what a proxy would answer.
   network: { status: 503, type: 'server_error', retryable: true },
   local_unavailable: { status: 503, type: 'server_error', retryable: false },
+  // Raised by the SDK: a route stopped while streaming a tool call, which no other route can finish.
+  tool_call_interrupted: { status: 503, type: 'server_error', retryable: true },
 } as const satisfies Record<string, CodeInfo>
 
 export type TandemErrorCode = keyof typeof codes

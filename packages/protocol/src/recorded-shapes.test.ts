@@ -28,8 +28,8 @@ describe('recorded shapes', () => {
     expect(parsed.tools?.[0]?.function.name).toBe('get_weather')
     expect(parsed.messages.map((message) => message.role)).toEqual(['developer', 'user', 'assistant', 'tool'])
     expect(effectiveMaxTokens(parsed)).toBe(256)
+    expect(parsed.parallel_tool_calls).toBe(true)
     // Fields Tandem does not serve are stripped, not refused.
-    expect(Object.keys(parsed)).not.toContain('parallel_tool_calls')
     expect(Object.keys(parsed)).not.toContain('metadata')
   })
 

@@ -5,7 +5,8 @@
 import { createTandemProvider, TandemChatTransport, type TandemUIMessage } from '@tandem/ai-sdk'
 import { startLocalWorker } from '@tandem/local-worker'
 import type { TandemOptions } from '@tandem/sdk'
-import { generateText, readUIMessageStream, streamText } from 'ai'
+import { generateText, readUIMessageStream, stepCountIs, streamText, tool } from 'ai'
+import { z } from 'zod'
 
 export interface Run {
   route: NonNullable<TandemOptions['route']>
@@ -17,6 +18,8 @@ export interface Run {
   /** Aborts the call (its abortSignal) once this many characters of the answer have arrived. */
   abortAfterChars?: number
   modelsURL?: string
+  /** Gives the model define_word: called in the first step, answered in text in the second. */
+  defineWord?: boolean
 }
 
 function provider(run: Run, workers: Worker[]) {
@@ -89,12 +92,46 @@ async function generate(run: Run) {
   }
 }
 
+/** define_word for a two-step loop: the first step must call it, the second answers in text after its result. */
+function defineWordLoop(executed: string[]) {
+  const define_word = tool({
+    inputSchema: z.object({ word: z.string().max(24) }),
+    execute: async ({ word }) => {
+      executed.push(word)
+      return { meaning: `the meaning of ${word}` }
+    },
+  })
+  return {
+    tools: { define_word },
+    toolChoice: 'required' as const,
+    prepareStep: ({ stepNumber }: { stepNumber: number }) => (stepNumber === 0 ? {} : { toolChoice: 'none' as const }),
+    stopWhen: stepCountIs(2),
+  }
+}
+
+/** generateText through the define_word loop: each step's calls and text. */
+async function toolLoop(run: Run) {
+  const tandem = provider(run, [])
+  const executed: string[] = []
+  try {
+    const result = await generateText({ model: tandem('grok-2-tiny'), prompt: run.prompt, ...defineWordLoop(executed), temperature: 0, maxOutputTokens: run.maxOutputTokens })
+    return {
+      executed,
+      steps: result.steps.map((step) => ({ finishReason: step.finishReason, toolCalls: step.toolCalls.map(({ toolName, input }) => ({ toolName, input })), text: step.text })),
+      route: (result.providerMetadata?.tandem as { route?: string } | undefined)?.route,
+    }
+  } finally {
+    await tandem.client.close()
+  }
+}
+
 /** One turn through the chat transport, read the way useChat reads it: every state of the assistant message. */
 async function chat(run: Run) {
   const workers: Worker[] = []
   const tandem = provider(run, workers)
   try {
-    const transport = new TandemChatTransport({ model: tandem('grok-2-tiny'), settings: settings(run) })
+    const executed: string[] = []
+    const transport = new TandemChatTransport({ model: tandem('grok-2-tiny'), settings: run.defineWord ? { temperature: 0, maxOutputTokens: run.maxOutputTokens, ...defineWordLoop(executed) } : settings(run) })
     const user: TandemUIMessage = { id: 'u1', role: 'user', parts: [{ type: 'text', text: run.prompt }] }
     const chunks = await transport.sendMessages({ trigger: 'submit-message', chatId: 'c1', messageId: undefined, messages: [user], abortSignal: undefined })
     const ids = new Set<string>()
@@ -111,13 +148,22 @@ async function chat(run: Run) {
         workers.at(-1)?.terminate()
       }
     }
-    return { ids: [...ids], texts, parts: last?.parts.map((part) => part.type) ?? [], metadata: last?.metadata ?? null, killedAtChars }
+    const tools = last?.parts.flatMap((part) => (part.type.startsWith('tool-') ? [part as { state: string; input: unknown; output?: unknown }] : [])) ?? []
+    return {
+      ids: [...ids],
+      texts,
+      parts: last?.parts.map((part) => part.type) ?? [],
+      tools: tools.map(({ state, input, output }) => ({ state, input, output })),
+      executed,
+      metadata: last?.metadata ?? null,
+      killedAtChars,
+    }
   } finally {
     await tandem.client.close()
   }
 }
 
-const harness = { stream, generate, chat }
+const harness = { stream, generate, toolLoop, chat }
 export type Harness = typeof harness
 ;(window as unknown as { harness: Harness }).harness = harness
 document.title = 'ready'

@@ -8,9 +8,9 @@ const usage = { prompt_tokens: 1, completion_tokens: 3, total_tokens: 4 }
 describe('ChunkQueue', () => {
   it('gives a reader that fell behind all pending text as one chunk, then the finish and usage', async () => {
     const queue = new ChunkQueue(identity, () => {})
-    queue.push('a')
-    queue.push('b')
-    queue.push('c')
+    queue.push({ content: 'a' })
+    queue.push({ content: 'b' })
+    queue.push({ content: 'c' })
     queue.finish('length', usage)
     const chunks = []
     for await (const chunk of queue) chunks.push(chunk)
@@ -29,7 +29,7 @@ describe('ChunkQueue', () => {
     })()
     for (const text of ['x', 'y']) {
       const seen = texts.length
-      queue.push(text)
+      queue.push({ content: text })
       await expect.poll(() => texts.length).toBe(seen + 1)
     }
     queue.finish('stop', usage)
@@ -39,7 +39,7 @@ describe('ChunkQueue', () => {
 
   it('throws the failure after the text that came before it', async () => {
     const queue = new ChunkQueue(identity, () => {})
-    queue.push('partial')
+    queue.push({ content: 'partial' })
     queue.fail(new TandemError('upstream_unavailable', 'shutting down'))
     const texts: string[] = []
     await expect(
@@ -53,7 +53,7 @@ describe('ChunkQueue', () => {
   it('tells the generation when its reader leaves early, and only then', async () => {
     let left = 0
     const queue = new ChunkQueue(identity, () => left++)
-    queue.push('a')
+    queue.push({ content: 'a' })
     for await (const _ of queue) break
     expect(left).toBe(1)
 
@@ -69,10 +69,10 @@ describe('ChunkQueue', () => {
     try {
       const queue = new ChunkQueue(identity, () => {}, 200)
       const reader = queue[Symbol.asyncIterator]()
-      queue.push('a')
+      queue.push({ content: 'a' })
       expect((await reader.next()).value?.choices[0]?.delta.content).toBe('a')
-      queue.push('b')
-      queue.push('c')
+      queue.push({ content: 'b' })
+      queue.push({ content: 'c' })
       let second: string | undefined
       void reader.next().then((result) => (second = result.value?.choices[0]?.delta.content ?? ''))
       await vi.advanceTimersByTimeAsync(199)
@@ -88,13 +88,13 @@ describe('ChunkQueue', () => {
   it('sends the end at once, without waiting out the interval', async () => {
     const queue = new ChunkQueue(identity, () => {}, 5_000)
     const texts: string[] = []
-    queue.push('a')
+    queue.push({ content: 'a' })
     const read = (async () => {
       for await (const chunk of queue) texts.push(chunk.choices[0]?.delta.content ?? chunk.choices[0]?.finish_reason ?? 'usage')
     })()
     await expect.poll(() => texts).toEqual(['a'])
     const pushedAt = performance.now()
-    queue.push('b')
+    queue.push({ content: 'b' })
     queue.finish('stop', usage)
     await read
     expect(texts).toEqual(['a', 'b', 'stop', 'usage'])
@@ -103,15 +103,15 @@ describe('ChunkQueue', () => {
 
   it('puts the running token count on every chunk when asked, so a joined chunk says how many tokens it holds', async () => {
     const queue = new ChunkQueue(identity, () => {}, 0, { promptTokens: 7 })
-    queue.push('a', 1)
-    queue.push('bc', 3)
+    queue.push({ content: 'a' }, 1)
+    queue.push({ content: 'bc' }, 3)
     queue.finish('length', { prompt_tokens: 7, completion_tokens: 4, total_tokens: 11 })
     const chunks = []
     for await (const chunk of queue) chunks.push(chunk)
     expect(chunks.map((chunk) => (chunk as { timings?: unknown }).timings)).toEqual([{ prompt_n: 7, predicted_n: 3 }, { prompt_n: 7, predicted_n: 4 }, undefined])
 
     const plain = new ChunkQueue(identity, () => {})
-    plain.push('a', 1)
+    plain.push({ content: 'a' }, 1)
     plain.finish('stop', usage)
     for await (const chunk of plain) expect(chunk).not.toHaveProperty('timings')
   })

@@ -1,11 +1,12 @@
+import { appendDelta, type AnswerDelta } from '@tandem/models'
 import type { ChatCompletionChunk, FinishReason, Usage } from '@tandem/protocol'
 import { chunkMaker, type Timings } from './chunks.ts'
 
 type Ending = { finishReason: FinishReason; usage: Usage } | { error: unknown }
 
 /**
- * Between a generation and its reader. The generation pushes text and never waits; the reader
- * gets everything pushed since its last read as one chunk, so a reader that falls behind (a slow
+ * Between a generation and its reader. The generation pushes deltas (text, tool-call pieces) and
+ * never waits; the reader gets everything pushed since its last read as one chunk, so a reader that falls behind (a slow
  * client, a busy core) catches up in fewer, larger chunks instead of one per token. A reader is
  * woken at most once per `intervalMs` (the first text and the end at once): a display shows no
  * more than a frame per ~16 ms anyway, and on a fast model a chunk per token makes the HTTP path
@@ -14,7 +15,7 @@ type Ending = { finishReason: FinishReason; usage: Usage } | { error: unknown }
  */
 export class ChunkQueue implements AsyncIterable<ChatCompletionChunk> {
   private readonly chunks: ReturnType<typeof chunkMaker>
-  private text = ''
+  private pending: AnswerDelta = {}
   private ending: Ending | undefined
   private wake: (() => void) | undefined
   private wakeScheduled = false
@@ -36,9 +37,9 @@ export class ChunkQueue implements AsyncIterable<ChatCompletionChunk> {
     this.chunks = chunkMaker(identity)
   }
 
-  /** `completionTokens`: generated so far, this text's tokens included. */
-  push(text: string, completionTokens = this.completionTokens): void {
-    this.text += text
+  /** `completionTokens`: generated so far, this delta's tokens included. */
+  push(delta: AnswerDelta, completionTokens = this.completionTokens): void {
+    appendDelta(this.pending, delta)
     this.completionTokens = completionTokens
     this.schedule()
   }
@@ -75,6 +76,10 @@ export class ChunkQueue implements AsyncIterable<ChatCompletionChunk> {
     setImmediate(() => setImmediate(() => this.wakeReader()))
   }
 
+  private empty(): boolean {
+    return this.pending.content === undefined && this.pending.tool_calls === undefined
+  }
+
   private wakeReader(): void {
     this.timer = undefined
     this.wakeScheduled = false
@@ -88,16 +93,16 @@ export class ChunkQueue implements AsyncIterable<ChatCompletionChunk> {
     try {
       for (;;) {
         const early = performance.now() < this.lastReadAt + this.intervalMs
-        if (!this.ending && (this.text === '' || early)) {
+        if (!this.ending && (this.empty() || early)) {
           const woken = new Promise<void>((resolve) => (this.wake = resolve))
-          if (this.text !== '') this.schedule()
+          if (!this.empty()) this.schedule()
           await woken
         }
-        if (this.text !== '') {
-          const text = this.text
-          this.text = ''
+        if (!this.empty()) {
+          const delta = this.pending
+          this.pending = {}
           this.lastReadAt = performance.now()
-          yield this.chunks.text(text, this.timingsNow())
+          yield this.chunks.delta(delta, this.timingsNow())
           continue
         }
         const ending = this.ending!

@@ -1,3 +1,4 @@
+import type { AnswerDelta } from '@tandem/models'
 import type { ChatCompletionChunk, FinishReason, Usage } from '@tandem/protocol'
 
 /** llama.cpp server's running counts, on every chunk when a request asks (`timings_per_token`). */
@@ -14,18 +15,18 @@ export function chunkMaker({ id, created, model }: { id: string; created: number
   const base = { id, object: 'chat.completion.chunk' as const, created, model }
   let roleSent = false
   // The first chunk names the role, as OpenAI's do.
-  const delta = (content: string) => {
+  const withRole = (delta: AnswerDelta) => {
     const first = !roleSent
     roleSent = true
-    return first ? { role: 'assistant' as const, content } : { content }
+    return first ? { role: 'assistant' as const, ...delta } : delta
   }
   const timed = (timings: Timings | undefined) => (timings ? { timings } : {})
   return {
-    text(content: string, timings?: Timings): ServedChunk {
-      return { ...base, choices: [{ index: 0, delta: delta(content), finish_reason: null }], ...timed(timings) }
+    delta(delta: AnswerDelta, timings?: Timings): ServedChunk {
+      return { ...base, choices: [{ index: 0, delta: withRole(delta), finish_reason: null }], ...timed(timings) }
     },
     finish(reason: FinishReason, timings?: Timings): ServedChunk {
-      return { ...base, choices: [{ index: 0, delta: roleSent ? {} : delta(''), finish_reason: reason }], ...timed(timings) }
+      return { ...base, choices: [{ index: 0, delta: roleSent ? {} : withRole({ content: '' }), finish_reason: reason }], ...timed(timings) }
     },
     usage(usage: Usage): ChatCompletionChunk {
       return { ...base, choices: [], usage }

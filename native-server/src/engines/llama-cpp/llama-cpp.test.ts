@@ -141,8 +141,6 @@ describe('LlamaCppEngine', () => {
     const long = request({ messages: [{ role: 'user', content: Array.from({ length: 300 }, (_, i) => i).join(' ') }] })
     await expect(engine.generate(long, context)).rejects.toMatchObject({ code: 'context_length_exceeded', param: 'messages' })
     await expect(engine.generate(request({ logit_bias: { 99999: 1 } }), context)).rejects.toMatchObject({ param: 'logit_bias' })
-    const tools = request({ tools: [{ type: 'function', function: { name: 'f' } }] })
-    await expect(engine.generate(tools, context)).rejects.toMatchObject({ code: 'unsupported', param: 'tools' })
     expect(engine.stats()).toMatchObject({ active: 0, queued: 0 })
   })
 

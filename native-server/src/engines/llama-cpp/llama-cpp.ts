@@ -9,13 +9,12 @@ import {
   type LlamaModel,
   type Token,
 } from 'node-llama-cpp'
-import { grammarForResponseFormat, renderGrok2Prompt, TEMPLATE_TOKENS_PER_MESSAGE, tokenByteTable, type GgufTokenizer } from '@tandem/models'
+import { chatTurns, grammarFor, offeredTools, stopsFor, renderGrok2Prompt, TEMPLATE_TOKENS_PER_MESSAGE, tokenByteTable, ToolCallParser, type GgufTokenizer } from '@tandem/models'
 import { assistantPrefix, effectiveMaxTokens, minPromptTokens, TandemError, type ChatCompletionChunk, type ChatRequest, type Logger } from '@tandem/protocol'
 import { Admission } from '../admission.ts'
 import { ChunkQueue } from './chunk-queue.ts'
 import type { Engine, EngineStats, GenerationContext, ServedModel } from '../engine.ts'
 import { abortReason } from '../abort-reason.ts'
-import { promptTurns } from './prompt.ts'
 import { runSequence } from './run-sequence.ts'
 import { samplingFor } from './sampling.ts'
 import { StepGate } from './step-gate.ts'
@@ -146,19 +145,16 @@ export class LlamaCppEngine implements Engine {
     if (this.draining) throw this.draining
     const entry = this.loaded.get(request.model)
     if (!entry) throw new TandemError('model_not_loaded', `model "${request.model}" is not loaded`, { param: 'model' })
-    if ((request.tools?.length ?? 0) > 0 && request.tool_choice !== 'none') {
-      throw new TandemError('unsupported', 'tools are not supported by this model', { param: 'tools' })
-    }
     const prefix = assistantPrefix(request)
     const { contextSize } = entry.context
     // What certainly cannot fit is refused before it is tokenized; the rest is tokenized in slices.
     const atLeast = entry.served.promptBound ? minPromptTokens(request.messages, entry.served.promptBound) : 0
     if (atLeast >= contextSize) throw promptTooLong(`at least ${atLeast}`, contextSize)
-    const prompt = await tokenizePrompt(entry.model, renderGrok2Prompt(promptTurns(request.messages)), contextSize, signal)
+    const prompt = await tokenizePrompt(entry.model, renderGrok2Prompt(chatTurns(request)), contextSize, signal)
     const room = contextSize - prompt.length
     if (room < 1) throw promptTooLong(prompt.length === contextSize ? `at least ${contextSize}` : String(prompt.length), contextSize)
     const sampling = samplingFor(request, entry.vocabularySize)
-    const grammarText = grammarForResponseFormat(request.response_format)
+    const grammarText = grammarFor(request)
     const grammar = grammarText === undefined ? undefined : await this.llama!.createGrammar({ grammar: grammarText })
     const slot = await entry.admission.acquire(signal)
 
@@ -170,6 +166,8 @@ export class LlamaCppEngine implements Engine {
     for (const [token, logit] of sampling.logitBias) tokenBias.set(token as Token, { logit })
     const penalized = sampling.frequencyPenalty !== 0 || sampling.presencePenalty !== 0
     const sequence = entry.sequences[slot.index]!
+    // A continued prefix is text; a new answer with tools offered may be calls.
+    const toolCalls = prefix === undefined && offeredTools(request).length > 0 ? new ToolCallParser() : undefined
 
     runSequence({
       sequence,
@@ -188,18 +186,24 @@ export class LlamaCppEngine implements Engine {
           : undefined,
       },
       maxTokens: Math.min(effectiveMaxTokens(request) ?? room, room),
-      stops: typeof request.stop === 'string' ? [request.stop] : (request.stop ?? []),
+      stops: stopsFor(request),
       bytesOf: entry.bytesOf,
       isEndOfGeneration: (token) => entry.model.isEogToken(token),
       ignoreEndOfGeneration: request.ignore_eos === true,
       newAnswer: prefix === undefined,
       signal: runSignal,
-      onText: (text, completionTokens) => queue.push(text, completionTokens),
+      onText: (text, completionTokens) => {
+        const delta = toolCalls ? toolCalls.push(text) : { content: text }
+        if (delta) queue.push(delta, completionTokens)
+      },
     })
       .then((outcome) => {
         if ('aborted' in outcome) return queue.fail(abortReason(runSignal))
+        const rest = toolCalls?.end()
+        if (rest) queue.push(rest)
         const usage = { prompt_tokens: prompt.length, completion_tokens: outcome.completionTokens }
-        queue.finish(outcome.finishReason, { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens })
+        const finishReason = outcome.finishReason === 'stop' && toolCalls?.calledTools() ? 'tool_calls' : outcome.finishReason
+        queue.finish(finishReason, { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens })
       })
       .catch((error: unknown) => queue.fail(error))
       .finally(() => slot.release())

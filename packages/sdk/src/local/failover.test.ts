@@ -98,4 +98,22 @@ describe('withFailover', () => {
     const usage = parts.flatMap((p) => (p.type === 'chunk' && p.chunk.usage ? [p.chunk.usage] : []))
     expect(usage).toEqual([{ prompt_tokens: 9, completion_tokens: 6, total_tokens: 15 }])
   })
+
+  it('fails a stream cut inside a tool call with tool_call_interrupted, and asks no other route to finish it', async () => {
+    const next = secondRoute('remote', [chunk('remote-1', { tool_calls: [{ index: 0, id: 'call_r', type: 'function', function: { name: 'f', arguments: '{}' } }] }), { type: 'done' }])
+    const started = chunk('local-1', { role: 'assistant', tool_calls: [{ index: 0, id: 'call_l', type: 'function', function: { name: 'f', arguments: '{"wo' } }] })
+    const { parts, last, changes } = await run([started, fail('local_unavailable')], next)
+    expect(parts).toHaveLength(2)
+    expect(last).toMatchObject({ type: 'error', error: { code: 'tool_call_interrupted', message: expect.stringMatching(/local route stopped inside a tool call .*send the request again/) } })
+    expect([changes, next.requests]).toEqual([[], []])
+  })
+
+  it('re-runs on the next route a tool answer that failed before its first chunk', async () => {
+    const call = { index: 0, id: 'call_r', type: 'function' as const, function: { name: 'f', arguments: '{}' } }
+    const next = secondRoute('remote', [chunk('remote-1', { role: 'assistant', tool_calls: [call] }), chunk('remote-1', {}, { choices: [{ index: 0, delta: {}, finish_reason: 'tool_calls' }] }), { type: 'done' }])
+    const { parts, last } = await run([fail('local_unavailable')], next)
+    expect(last).toEqual({ type: 'done' })
+    expect(parts.flatMap((p) => (p.type === 'chunk' ? (p.chunk.choices[0]?.delta.tool_calls ?? []) : []))).toEqual([call])
+    expect(next.requests).toEqual([request])
+  })
 })

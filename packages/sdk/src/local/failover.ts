@@ -31,23 +31,35 @@ const FINAL = new Set(['aborted', 'invalid_request'])
  * Streams `parts` from the first route; if it fails — before its first chunk or in the middle
  * of the answer — the same answer goes on from `next`: the conversation plus the text so far as
  * an assistant prefix. The caller sees one stream: one id, no repeated or lost text, and chunks
- * that say which route produced them. Not after a tool call began, whose state a prefix cannot carry,
- * nor once an answer bound to a JSON response_format has text.
+ * that say which route produced them. Not once an answer bound to a JSON response_format has text
+ * (below), nor after a tool call began: a prefix is text, and the
+ * caller already holds part of the call, which another route's call (another id, other arguments)
+ * would only be spliced onto. A failure inside a call ends the stream with `tool_call_interrupted`
+ * (retryable: the caller sends the request again), so no caller ever assembles a broken call.
  */
 export async function* withFailover(parts: AsyncIterable<ChatStreamPart>, { request, from, next, signal, available = () => true, onRouteChange }: FailoverOptions): AsyncGenerator<ChatStreamPart> {
   const produced = new ProducedSoFar()
   const format = request.response_format?.type ?? 'text'
   let first: ChatCompletionChunk | undefined
   let unresumable = false
+  let inToolCall = false
   let failure: TandemError | undefined
 
   for await (const part of parts) {
     if (part.type === 'chunk') {
       first ??= part.chunk
       produced.add(part.chunk)
-      for (const choice of part.chunk.choices) if (choice.delta.tool_calls?.length || choice.finish_reason) unresumable = true
+      for (const choice of part.chunk.choices) {
+        if (choice.delta.tool_calls?.length) inToolCall = unresumable = true
+        if (choice.finish_reason) [inToolCall, unresumable] = [false, true]
+      }
       yield part
       continue
+    }
+    if (part.type === 'error' && inToolCall && !FINAL.has(part.error.code) && !signal.aborted) {
+      const message = `the ${from} route stopped inside a tool call (${part.error.message}); the call was not finished: send the request again`
+      yield { type: 'error', error: new TandemError('tool_call_interrupted', message, { cause: part.error }) }
+      return
     }
     if (part.type === 'done' || FINAL.has(part.error.code) || signal.aborted || unresumable || !available()) {
       yield part

@@ -2,7 +2,7 @@ import { chatCompletionChunkSchema } from '@tandem/protocol'
 import { describe, expect, it } from 'vitest'
 import { createChunkMapper } from './wllama-chunks.ts'
 
-const stamp = { id: 'chatcmpl-local-1', created: 1_700_000_000, model: 'grok-2-tiny', newAnswer: false }
+const stamp = { id: 'chatcmpl-local-1', created: 1_700_000_000, model: 'grok-2-tiny', newAnswer: false, toolCalls: false }
 
 // The shapes wllama 3.13 streamed in Chromium for the tiny model (role chunk, content, finish with timings).
 const streamed = [
@@ -46,5 +46,19 @@ describe('createChunkMapper', () => {
     const mapper = createChunkMapper(stamp)
     mapper.map({ choices: [], usage: { prompt_tokens: 5, completion_tokens: 3, total_tokens: 8 }, timings: { prompt_n: 1, predicted_n: 1 } })
     expect(mapper.usage().usage).toEqual({ prompt_tokens: 5, completion_tokens: 3, total_tokens: 8 })
+  })
+
+  it('reads tool calls out of the text and finishes with "tool_calls"', () => {
+    const mapper = createChunkMapper({ ...stamp, newAnswer: true, toolCalls: true })
+    const pieces = [' <tool_call>{"name": "define', '_word", "arguments": {"word": ', '"cat"}}</tool_call>']
+    const chunks = [...pieces.map((content) => ({ choices: [{ delta: { content } }] })), { choices: [{ delta: {}, finish_reason: 'stop' }] }]
+      .map((c) => mapper.map(c))
+      .filter((c) => c !== undefined)
+    expect(chunks.map((c) => c.choices[0]!.delta)).toEqual([
+      { tool_calls: [{ index: 0, id: expect.stringMatching(/^call_/), type: 'function', function: { name: 'define_word', arguments: '{"word": ' } }] },
+      { tool_calls: [{ index: 0, function: { arguments: '"cat"}' } }] },
+      {},
+    ])
+    expect(chunks.at(-1)!.choices[0]!.finish_reason).toBe('tool_calls')
   })
 })

@@ -1,4 +1,4 @@
-import { answerTextStart } from '@tandem/models'
+import { answerTextStart, appendDelta, ToolCallParser } from '@tandem/models'
 import type { ChatCompletionChunk, FinishReason, Usage } from '@tandem/protocol'
 
 /** The parts of a wllama (llama.cpp server) stream chunk that we read. */
@@ -17,12 +17,15 @@ export interface ChunkStamp {
   model: string
   /** Not a continued prefix: the answer's first text loses the space after `Assistant:` (`answerTextStart`, as on native-server). */
   newAnswer: boolean
+  /** Tools were offered for a new answer: its text is read for calls (`ToolCallParser`, as on native-server). */
+  toolCalls: boolean
 }
 
 const FINISH_REASONS: readonly string[] = ['stop', 'length', 'tool_calls', 'content_filter']
 
 /**
- * Rewrites wllama's chunks as ours: our id and model name, no leading space on a new answer,
+ * Rewrites wllama's chunks as ours: our id and model name, no leading space on a new answer, tool
+ * calls read from the text,
  * llama.cpp's extras (`timings`, `system_fingerprint`) dropped, and usage (reported, or read from the timings) as one final
  * chunk with no choices, as OpenAI sends it with `stream_options.include_usage`.
  */
@@ -30,6 +33,7 @@ export function createChunkMapper(stamp: ChunkStamp) {
   let usage: Usage | undefined
   let contentChunks = 0
   const answerStart = answerTextStart(stamp.newAnswer)
+  const toolCalls = stamp.toolCalls ? new ToolCallParser() : undefined
 
   const base = (): Omit<ChatCompletionChunk, 'choices'> => ({ id: stamp.id, object: 'chat.completion.chunk', created: stamp.created, model: stamp.model })
 
@@ -44,13 +48,16 @@ export function createChunkMapper(stamp: ChunkStamp) {
       if (!choice) return undefined
       const delta: ChatCompletionChunk['choices'][number]['delta'] = {}
       if (choice.delta?.role === 'assistant') delta.role = 'assistant'
-      const content = answerStart(choice.delta?.content ?? '')
-      if (content !== '') {
-        delta.content = content
-        contentChunks++
+      const text = answerStart(choice.delta?.content ?? '')
+      if (text !== '') contentChunks++
+      const answer = toolCalls ? toolCalls.push(text) : text === '' ? undefined : { content: text }
+      if (answer) appendDelta(delta, answer)
+      let finish = choice.finish_reason && FINISH_REASONS.includes(choice.finish_reason) ? (choice.finish_reason as FinishReason) : null
+      if (finish && toolCalls) {
+        const rest = toolCalls.end()
+        if (rest) appendDelta(delta, rest)
+        if (finish === 'stop' && toolCalls.calledTools()) finish = 'tool_calls'
       }
-      if (choice.delta?.tool_calls?.length) delta.tool_calls = choice.delta.tool_calls
-      const finish = choice.finish_reason && FINISH_REASONS.includes(choice.finish_reason) ? (choice.finish_reason as FinishReason) : null
       if (delta.role === undefined && delta.content === undefined && delta.tool_calls === undefined && finish === null) return undefined
       return { ...base(), choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }] }
     },

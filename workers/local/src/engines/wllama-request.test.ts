@@ -48,4 +48,14 @@ describe('toWllamaParams', () => {
     const history = toWllamaParams(parse({ messages: [{ role: 'assistant', content: 'Hello' }, { role: 'user', content: 'hi' }] }))
     expect(history.messages[0]).toEqual({ role: 'assistant', content: 'Hello' })
   })
+
+  it('sends tools as turns and a grammar, never as wllama tools (its template would drop them)', () => {
+    const tools = [{ type: 'function', function: { name: 'define_word', parameters: { type: 'object', properties: { word: { type: 'string' } } } } }]
+    const params = toWllamaParams(parse({ messages: [{ role: 'user', content: 'hi' }], tools, tool_choice: 'required' }))
+    expect(params.tools).toBeUndefined()
+    expect(params.tool_choice).toBeUndefined()
+    expect(params.messages[0]!.content).toContain('<tools>')
+    expect(params.grammar).toMatch(/^root ::= " "\? call\+/)
+    expect(toWllamaParams(parse({ messages: [{ role: 'user', content: 'hi' }], tools, tool_choice: 'none' })).grammar).toBeUndefined()
+  })
 })

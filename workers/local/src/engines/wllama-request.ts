@@ -1,39 +1,26 @@
-import { assistantContent, grammarForResponseFormat } from '@tandem/models'
-import { contentText, effectiveMaxTokens, type ChatRequest } from '@tandem/protocol'
+import { assistantContent, chatTurns, grammarFor, stopsFor } from '@tandem/models'
+import { effectiveMaxTokens, type ChatRequest } from '@tandem/protocol'
 
-/** A chat message as wllama's chat API (llama.cpp's server) takes it. */
-export type WllamaMessage =
-  | { role: 'system' | 'user'; content: string }
-  | { role: 'assistant'; content: string | null; tool_calls?: NonNullable<Extract<ChatRequest['messages'][number], { role: 'assistant' }>['tool_calls']> }
-  | { role: 'tool'; content: string; tool_call_id: string }
+/** A chat message as llama.cpp's built-in Grok-2 template (inside wllama) renders it. */
+export interface WllamaMessage {
+  role: 'system' | 'user' | 'assistant'
+  content: string
+}
 
 /**
- * Our request as the JSON wllama hands to llama.cpp's OpenAI-compatible chat handler. A trailing
- * assistant message is continued, not closed: that is how an assistant prefix (`prefix: true`)
- * reaches the model. llama.cpp appends it right after the generation prompt `Assistant:`, so it goes
- * as `assistantContent` (@tandem/models) writes it, as native-server renders it: a prefix then
- * renders the same on both routes and an answer continued elsewhere joins exactly.
+ * Our request as the JSON wllama hands to llama.cpp's OpenAI-compatible chat handler. The messages
+ * are the turns @tandem/models' `chatTurns` makes, the ones native-server renders: tools, calls and
+ * tool results are already text in system and assistant turns (Grok-2's template has no tool role,
+ * and llama.cpp refuses `tools` without Jinja), so both routes reach the model as the same tokens.
+ * A trailing assistant message is continued, not closed: that is how an assistant prefix
+ * (`prefix: true`) reaches the model. llama.cpp appends it right after the generation prompt
+ * `Assistant:`, so it goes as `assistantContent` writes it, as native-server renders it.
  */
 export function toWllamaParams(request: ChatRequest): Record<string, unknown> & { messages: WllamaMessage[] } {
-  const prefix = request.messages.at(-1)?.role === 'assistant' && request.messages.at(-1)?.prefix === true
-  const messages = request.messages.map((message, index): WllamaMessage => {
-    switch (message.role) {
-      case 'system':
-      case 'developer':
-        return { role: 'system', content: contentText(message.content) }
-      case 'user':
-        return { role: 'user', content: contentText(message.content) }
-      case 'tool':
-        return { role: 'tool', content: contentText(message.content), tool_call_id: message.tool_call_id }
-      case 'assistant':
-        if (prefix && index === request.messages.length - 1) return { role: 'assistant', content: assistantContent(contentText(message.content)) }
-        return {
-          role: 'assistant',
-          content: message.content == null ? null : contentText(message.content),
-          ...(message.tool_calls ? { tool_calls: message.tool_calls } : {}),
-        }
-    }
-  })
+  const messages = chatTurns(request).map((turn): WllamaMessage => ({
+    role: turn.role,
+    content: turn.prefix === true ? assistantContent(turn.text) : turn.text,
+  }))
   const params: Record<string, unknown> & { messages: WllamaMessage[] } = { messages }
   const set = (key: string, value: unknown) => {
     if (value !== undefined && value !== null) params[key] = value
@@ -42,14 +29,14 @@ export function toWllamaParams(request: ChatRequest): Record<string, unknown> & 
   set('temperature', request.temperature)
   set('top_p', request.top_p)
   set('seed', request.seed)
-  set('stop', typeof request.stop === 'string' ? [request.stop] : request.stop)
+  const stops = stopsFor(request)
+  if (stops.length > 0) params.stop = stops
   set('logit_bias', request.logit_bias)
   set('frequency_penalty', request.frequency_penalty)
   set('presence_penalty', request.presence_penalty)
   set('ignore_eos', request.ignore_eos)
-  set('tools', request.tools)
-  set('tool_choice', request.tool_choice)
-  // Our grammar, not llama.cpp's own response_format: both routes then constrain an answer alike.
-  set('grammar', grammarForResponseFormat(request.response_format))
+  // The answer constrained as native-server constrains it (tools, else response_format): the same
+  // grammar, from the same module, never llama.cpp's own response_format.
+  set('grammar', grammarFor(request))
   return params
 }

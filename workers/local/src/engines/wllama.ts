@@ -1,3 +1,4 @@
+import { offeredTools } from '@tandem/models'
 import { TandemError, assistantPrefix, type ChatRequest, type ChatStreamPart } from '@tandem/protocol'
 import { Wllama, type ChatCompletionChunk as WllamaStreamChunk } from '@wllama/wllama'
 import wasmUrl from '@wllama/wllama/esm/wasm/wllama.wasm?url'
@@ -50,6 +51,7 @@ export function createWllamaEngine(): LocalEngine {
         created: Math.floor(Date.now() / 1000),
         model,
         newAnswer: assistantPrefix(request) === undefined,
+        toolCalls: assistantPrefix(request) === undefined && offeredTools(request).length > 0,
       })
       try {
         // logit_bias goes as OpenAI's record; wllama's type also names llama.cpp's array form.
