@@ -10,6 +10,7 @@ import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildHarness, launchChromium, startIsolatedServer, type ChatResult, type ChatRun, type IsolatedServer } from '../../scripts/browser-harness/index.ts'
 import { gatewayEnv, keys, sha256, startWorkerdGateway, type Gateway } from '../edge/harness.ts'
+import { streamedContent } from '../streamed-content.ts'
 import { SCRIPT, ensureScriptedModel } from './scripted-model.ts'
 
 const request = { messages: [{ role: 'user' as const, content: 'Say it.' }], temperature: 0 }
@@ -31,27 +32,18 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true })
 })
 
-/** The text of a streamed answer through the `openai` client, and how many content chunks carried it. */
-async function streamed(client: OpenAI): Promise<{ text: string; chunks: number }> {
-  const stream = await client.chat.completions.create({ model, ...request, stream: true })
-  let text = ''
-  let chunks = 0
-  for await (const chunk of stream) {
-    const content = chunk.choices[0]?.delta.content
-    if (!content) continue
-    text += content
-    chunks++
-  }
-  return { text, chunks }
+/** A streamed answer through the `openai` client. */
+async function streamed(client: OpenAI): Promise<{ text: string; pieces: number }> {
+  return streamedContent(await client.chat.completions.create({ model, ...request, stream: true }))
 }
 
 describe('native-server', () => {
   const client = () => new OpenAI({ baseURL: `${native.url}/v1`, apiKey: 'unused' })
 
   it('streams multi-byte characters whole, a chunk per token (each character spans several tokens)', async () => {
-    const { text, chunks } = await streamed(client())
+    const { text, pieces } = await streamed(client())
     expect(text).toBe(SCRIPT)
-    expect(chunks).toBeGreaterThanOrEqual([...SCRIPT].length)
+    expect(pieces).toBeGreaterThanOrEqual([...SCRIPT].length)
   })
 
   it('answers them in one message', async () => {

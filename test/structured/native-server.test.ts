@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import { schemaArbitrary } from './schema-arbitrary.ts'
 import { checkAnswer, isJsonPrefix, SCHEMAS } from './schemas.ts'
+import { streamedContent } from '../streamed-content.ts'
 
 let server: NativeServer
 let client: OpenAI
@@ -30,14 +31,7 @@ describe('response_format on native-server', { timeout: 120_000 }, () => {
 
   it.each(Object.keys(SCHEMAS) as Array<keyof typeof SCHEMAS>)('streams %s as JSON that validates once joined', async (name) => {
     const stream = await client.chat.completions.create({ model, messages, seed: 3, temperature: 1, max_tokens: 400, response_format: format(name), stream: true })
-    let text = ''
-    let pieces = 0
-    for await (const chunk of stream) {
-      const piece = chunk.choices[0]?.delta.content
-      if (!piece) continue
-      text += piece
-      pieces++
-    }
+    const { text, pieces } = await streamedContent(stream)
     expect(pieces).toBeGreaterThan(1)
     expect(checkAnswer(SCHEMAS[name], text).errors).toEqual([])
   })
