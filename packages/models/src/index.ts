@@ -6,6 +6,7 @@ export { GgmlType, GgufValueType, array, bool, f32, i32, str, u16, u32, u8 } fro
 export { alignUp, writeGguf } from './gguf/writer.ts'
 export { describeFile, manifestSchema, sha256Hex, verifyFile } from './manifest.ts'
 export { GbnfBuilder, gbnfLiteral, grammarFor, grammarForResponseFormat, grammarForTools, stopsFor } from './grammar/index.ts'
+export { DEFINE_WORD_TOOL } from './define-word.ts'
 export { estimateMemory } from './memory.ts'
 export { FILE_TYPES, decodeGguf, quantizeGguf } from './quantize.ts'
 export {
