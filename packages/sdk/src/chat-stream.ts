@@ -1,5 +1,4 @@
-import { TandemError, encodeChatStream, type ChatCompletion, type ChatCompletionChunk, type ChatStreamPart } from '@tandem/protocol'
-import { assembleCompletion } from './assemble.ts'
+import { TandemError, collectCompletion, encodeChatStream, type ChatCompletion, type ChatCompletionChunk, type ChatStreamPart } from '@tandem/protocol'
 import type { Plan } from './plan/planner.ts'
 import type { Route } from './transport.ts'
 
@@ -65,8 +64,6 @@ export class ChatStream implements AsyncIterable<ChatCompletionChunk> {
 
   /** Reads the rest of the stream and returns it as one ChatCompletion. */
   async finalCompletion(): Promise<ChatCompletion> {
-    const chunks: ChatCompletionChunk[] = []
-    for await (const chunk of this) chunks.push(chunk)
-    return assembleCompletion(chunks)
+    return collectCompletion(this)
   }
 }
