@@ -21,12 +21,20 @@ try {
   const page = await browser.context.newPage()
   await page.goto(server.url) // a secure context (loopback), where navigator.gpu exists
   const browserSide = await page.evaluate(async () => {
-    const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<any> } }).gpu
+    interface Device {
+      createShaderModule(d: { code: string }): { getCompilationInfo(): Promise<{ messages: Array<{ type: string; message: string }> }> }
+    }
+    interface Adapter {
+      info?: { vendor: string; architecture: string; isFallbackAdapter: boolean }
+      features: Set<string>
+      requestDevice(d?: { requiredFeatures: string[] }): Promise<Device>
+    }
+    const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<Adapter | null> } }).gpu
     const adapter = await gpu?.requestAdapter()
     if (!adapter) return { adapter: null }
     const device = await adapter.requestDevice()
     const shader = device.createShaderModule({ code: 'enable f16;\n@compute @workgroup_size(1) fn main() { var x: f16 = 1.0h; _ = x; }' })
-    const messages = (await shader.getCompilationInfo()).messages.map((m: { type: string; message: string }) => `${m.type}: ${m.message}`)
+    const messages = (await shader.getCompilationInfo()).messages.map((m) => `${m.type}: ${m.message}`)
     return {
       adapter: { vendor: adapter.info?.vendor, architecture: adapter.info?.architecture, isFallbackAdapter: adapter.info?.isFallbackAdapter },
       shaderF16: adapter.features.has('shader-f16'),
