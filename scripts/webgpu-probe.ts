@@ -15,7 +15,7 @@ const f16Shaders = wasm.split('enable f16;').length - 1
 
 const root = await mkdtemp(join(tmpdir(), 'tandem-webgpu-'))
 await writeFile(join(root, 'index.html'), '<!doctype html><title>probe</title>')
-const server = await startIsolatedServer({ root })
+const server = await startIsolatedServer({ root, models: root })
 const browser = await launchChromium()
 try {
   const page = await browser.context.newPage()
