@@ -44,24 +44,23 @@ afterAll(async () => {
   if (built) await rm(built, { recursive: true, force: true })
 })
 
-async function openDemo(page: Page, route: string) {
+/** Opens the demo with these settings (they are kept in localStorage, so each test sets all it relies on). */
+async function openDemo(page: Page, route: string, tool = 'auto') {
   await page.goto(demo!.url)
   await page.waitForFunction(() => document.documentElement.dataset.ready === 'true')
   await page.selectOption('#route', route)
+  await page.selectOption('#tool', tool)
   await page.evaluate(() => Object.assign(document.querySelector('tandem-chat')!, { requestOptions: { temperature: 0, max_tokens: 48 } }))
 }
 
+/** Sends `text` and returns the answer's text as the element reports it (`tandem-done`): '' when there was none. */
 async function ask(page: Page, text: string): Promise<string> {
-  await page.evaluate(() => {
-    const chat = document.querySelector('tandem-chat')!
-    chat.removeAttribute('data-done')
-    chat.addEventListener('tandem-done', () => chat.setAttribute('data-done', ''), { once: true })
-  })
+  const done = page.evaluate(
+    () => new Promise<string>((resolve) => document.querySelector('tandem-chat')!.addEventListener('tandem-done', (event) => resolve((event as CustomEvent<{ text: string }>).detail.text), { once: true })),
+  )
   await page.locator('tandem-chat textarea').fill(text)
   await page.locator('tandem-chat .send').click()
-  await page.waitForFunction(() => document.querySelector('tandem-chat')!.hasAttribute('data-done'), undefined, { timeout: 50_000 })
-  const answers = page.locator('tandem-chat .assistant')
-  return (await answers.count()) ? answers.last().innerText() : ''
+  return Promise.race([done, page.waitForTimeout(50_000).then(() => Promise.reject(new Error(`no answer to "${text}" within 50 s`)))])
 }
 
 describe('the demo PWA', () => {
@@ -130,8 +129,7 @@ describe('the demo PWA', () => {
       const errors: string[] = []
       page.on('pageerror', (error) => errors.push(error.message))
       try {
-        await openDemo(page, route)
-        await page.selectOption('#tool', 'forced')
+        await openDemo(page, route, 'forced')
         await page.evaluate(() => Object.assign(document.querySelector('tandem-chat')!, { requestOptions: { temperature: 0, max_tokens: 160 } }))
         // Today's tiny model, forced, never closes the word's string: bounded here, the demo's run (its dictionary) kept.
         await page.evaluate(() => {
