@@ -1,31 +1,27 @@
-// The local route in Chromium: wllama's decode speed as a ratio of node-llama-cpp on the same tiny
-// model and threads, and a cold load (nothing stored) against a cached one, side by side in one run.
+// The local route's start in Chromium: a cold load (nothing stored) against a cached one and its
+// floor, side by side in one run. Decode speed is `local-decode.ts`.
 import { ensureTinyModel } from '@tandem/models/node'
 import { rm } from 'node:fs/promises'
-import { LlamaLogLevel, getLlama, type LlamaModel } from 'node-llama-cpp'
 import type { Page } from 'playwright-core'
 import { buildHarness, launchChromium, startIsolatedServer, type ChatResult, type ChatRun, type FloorRun, type Harness, type IsolatedServer } from '../scripts/browser-harness/index.ts'
 import { breakdown, STEPS } from './cached-start.ts'
 import { median, pairedRatio, spread, table } from './stats.ts'
 
-const THREADS = [1, 2] as const
 /** 50 Mbit/s, a common broadband link: loopback makes an 8 MB download look free. */
 const LINK_BYTES_PER_SECOND = 50e6 / 8
 
-export async function benchLocal({ repetitions = 5, tokens = 128 } = {}) {
+export async function benchLocal({ repetitions = 5 } = {}) {
   const files = await ensureTinyModel()
   const dist = await buildHarness()
   const server = await startIsolatedServer({ root: dist, models: files.dir })
-  const llama = await getLlama({ gpu: false, maxThreads: 2, logLevel: LlamaLogLevel.error })
   let variant = ''
-  const decode = Object.fromEntries(THREADS.flatMap((t) => [[`native ${t}`, [] as number[]], [`wllama ${t}`, [] as number[]]]))
   const loads = { cold: [] as number[], coldLink: [] as number[], cached: [] as number[], warm: [] as number[], floor: [] as number[] }
   const steps: Record<string, number[]> = {}
 
   try {
     // Each round: a fresh browser profile (a first visit: no model, no cached wasm; the wasm may
     // come from the HTTP cache on the loopback visit), then the same profile with a new worker
-    // (a returning visit), then decoding in both runtimes, interleaved.
+    // (a returning visit).
     for (let round = 0; round <= repetitions; round++) {
       const browser = await launchChromium()
       try {
@@ -45,21 +41,6 @@ export async function benchLocal({ repetitions = 5, tokens = 128 } = {}) {
         const floorRun = { variant: cached.plan.local!.variant, request: { ...request, max_tokens: 1 }, wasm: 'http' as const }
         await floor(page, floorRun)
         const floorMs = await floor(page, floorRun)
-        const model = await llama.loadModel({ modelPath: files.variantPaths[variant]![0]! })
-        const rates: Record<string, number> = {}
-        for (const threads of THREADS) {
-          const native = async () => {
-            rates[`native ${threads}`] = await nativeDecode(model, threads, tokens)
-          }
-          const wasm = async () => {
-            const timing = (await chat(page, { threads, request: { ...request, max_tokens: tokens } })).rounds[0]!
-            if (timing.contentChunks !== tokens) throw new Error(`wllama made ${timing.contentChunks} of ${tokens} tokens`)
-            rates[`wllama ${threads}`] = (tokens - 1) / ((timing.lastContentMs - timing.firstContentMs) / 1000)
-          }
-          // Alternating which goes first, so a drift in the machine hits both alike.
-          for (const decode of round % 2 ? [wasm, native] : [native, wasm]) await decode()
-        }
-        await model.dispose()
         if (round === 0) continue // warm-up
         loads.cold.push(cold.rounds[0]!.firstContentMs)
         loads.coldLink.push(coldLink.rounds[0]!.firstContentMs)
@@ -67,30 +48,15 @@ export async function benchLocal({ repetitions = 5, tokens = 128 } = {}) {
         loads.floor.push(floorMs)
         for (const [name, ms] of Object.entries(cachedSteps)) (steps[name] ??= []).push(ms)
         loads.warm.push(cached.rounds[1]!.firstContentMs)
-        for (const [name, rate] of Object.entries(rates)) decode[name]!.push(rate)
       } finally {
         await browser.close()
       }
     }
   } finally {
-    await llama.dispose()
     await server.close()
     await rm(dist, { recursive: true, force: true })
   }
 
-  const bestThreads = THREADS.reduce((a, b) => (median(decode[`native ${b}`]!) > median(decode[`native ${a}`]!) ? b : a))
-  const decodeRows = THREADS.flatMap((threads) => {
-    const native = decode[`native ${threads}`]!
-    const wllama = decode[`wllama ${threads}`]!
-    const row = (runtime: string, rates: number[]) => ({
-      runtime,
-      threads,
-      'tokens/s': `${median(rates).toFixed(0)} ±${spread(rates).toFixed(0)}`,
-      'vs native, same threads': pairedRatio(rates, native).toFixed(2),
-      'vs native, best threads': pairedRatio(rates, decode[`native ${bestThreads}`]!).toFixed(2),
-    })
-    return [row('node-llama-cpp (native)', native), row('wllama in Chromium (wasm, read through the SDK)', wllama)]
-  })
   const targets = [
     { figure: 'cached / floor', target: '≤ 1.5', measured: pairedRatio(loads.cached, loads.floor).toFixed(2) },
     { figure: 'cached / cold over 50 Mbit/s', target: '≤ 0.25', measured: pairedRatio(loads.cached, loads.coldLink).toFixed(2) },
@@ -110,9 +76,9 @@ export async function benchLocal({ repetitions = 5, tokens = 128 } = {}) {
     { load: 'warm: model already loaded in the worker', 'ms to first token': fmt(loads.warm), 'vs cached': pairedRatio(loads.warm, loads.cached).toFixed(2) },
   ]
   return {
-    name: `local route: tiny Grok-2 ${variant} in Chromium (wllama wasm, SwiftShader has no shader-f16) vs node-llama-cpp, ${tokens} greedy tokens`,
-    rows: { decode: decodeRows, load: loadRows, cachedStart: stepRows, targets },
-    markdown: `${table(decodeRows)}\n\n${table(loadRows)}\n\nThe cached start, step by step (medians; steps timed in the worker and the page):\n\n${table(stepRows)}\n\n${table(targets)}`,
+    name: `local route start: tiny Grok-2 ${variant} in Chromium (wllama wasm, SwiftShader has no shader-f16)`,
+    rows: { load: loadRows, cachedStart: stepRows, targets },
+    markdown: `${table(loadRows)}\n\nThe cached start, step by step (medians; steps timed in the worker and the page):\n\n${table(stepRows)}\n\n${table(targets)}`,
   }
 }
 
@@ -133,21 +99,4 @@ export async function chat(page: Page, run: ChatRun): Promise<ChatResult> {
   const result = await page.evaluate((r) => (window as unknown as { harness: Harness }).harness.chat(r), run)
   if (result.error) throw new Error(`${result.error.code}: ${result.error.message}`)
   return result
-}
-
-/** Tokens per second from the first generated token to the last, as the browser side is measured. */
-async function nativeDecode(model: LlamaModel, threads: number, tokens: number): Promise<number> {
-  const context = await model.createContext({ contextSize: 512, threads })
-  try {
-    const prompt = model.tokenize('Human: hello<|separator|>\n\nAssistant:', true)
-    let count = 0
-    let first = 0
-    for await (const _ of context.getSequence().evaluate(prompt, { temperature: 0, yieldEogToken: true })) {
-      if (++count === 1) first = performance.now()
-      if (count === tokens) break
-    }
-    return (tokens - 1) / ((performance.now() - first) / 1000)
-  } finally {
-    await context.dispose()
-  }
 }

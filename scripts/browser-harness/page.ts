@@ -7,6 +7,7 @@ import { createTandem, loadDeviceProfile, probeDevice, type LoadProgress, type M
 import type { ChatCompletionChunk, ChatRequestInput } from '@tandem/protocol'
 import { startLocalWorker } from '@tandem/local-worker'
 import wllamaWasm from '@wllama/wllama/esm/wasm/wllama.wasm?url'
+import type { DecodeFloorMessage, DecodeFloorResult } from './decode-floor-worker.ts'
 import type { FloorMessage } from './floor-worker.ts'
 
 export interface ChatRun {
@@ -149,9 +150,7 @@ export interface FloorRun {
  * from the load's start to the first token.
  */
 async function floor({ variant, request, wasm, modelsURL = '/models/' }: FloorRun): Promise<number> {
-  const manifest = (await (await fetch(`${modelsURL}grok-2-tiny.manifest.json`)).json()) as { variants: Array<{ id: string; files: Array<{ name: string }> }> }
-  const names = manifest.variants.find((v) => v.id === variant)!.files.map((f) => f.name)
-  const shards = await Promise.all(names.map(async (name) => (await fetch(`${modelsURL}${name}`, { cache: 'no-store' })).arrayBuffer()))
+  const shards = await shardBytes(variant, modelsURL)
   const url = wasm === 'http' ? new URL(wllamaWasm, location.href).href : URL.createObjectURL(await (await fetch(wllamaWasm)).blob())
   const worker = new Worker(new URL('./floor-worker.ts', import.meta.url), { type: 'module' })
   try {
@@ -166,8 +165,37 @@ async function floor({ variant, request, wasm, modelsURL = '/models/' }: FloorRu
   }
 }
 
+/** A variant's shards from the models URL, into memory. */
+async function shardBytes(variant: string, modelsURL: string): Promise<ArrayBuffer[]> {
+  const manifest = (await (await fetch(`${modelsURL}grok-2-tiny.manifest.json`)).json()) as { variants: Array<{ id: string; files: Array<{ name: string }> }> }
+  const names = manifest.variants.find((v) => v.id === variant)!.files.map((f) => f.name)
+  return Promise.all(names.map(async (name) => (await fetch(`${modelsURL}${name}`, { cache: 'no-store' })).arrayBuffer()))
+}
+
+export interface DecodeFloorRun {
+  variant: string
+  threads: number
+  request: Omit<ChatRequestInput, 'model' | 'stream'>
+  modelsURL?: string
+}
+
+/** wllama's own decode, timed inside a bare worker: the floor of the local route's tokens/s. */
+async function decodeFloor({ variant, threads, request, modelsURL = '/models/' }: DecodeFloorRun): Promise<DecodeFloorResult> {
+  const shards = await shardBytes(variant, modelsURL)
+  const worker = new Worker(new URL('./decode-floor-worker.ts', import.meta.url), { type: 'module' })
+  try {
+    const answer = new Promise<DecodeFloorResult>((resolve) => (worker.onmessage = ({ data }) => resolve(data)))
+    const message: DecodeFloorMessage = { shards, wasm: new URL(wllamaWasm, location.href).href, threads, request: { model: 'grok-2-tiny', ...request } }
+    worker.postMessage(message, shards)
+    return await answer
+  } finally {
+    worker.terminate()
+  }
+}
+
 const harness = {
   floor,
+  decodeFloor,
   chat,
   probe: probeDevice,
   /** Three profile loads from an emptied IndexedDB: probed, then cached, then probed again when too old. */
