@@ -8,6 +8,7 @@ import { benchDecoder } from './decoder.ts'
 import { benchEdge } from './edge.ts'
 import { benchGrammar } from './grammar.ts'
 import { benchLocal } from './local.ts'
+import { benchLocalDecode } from './local-decode.ts'
 import { benchNative } from './native.ts'
 import { benchSdk } from './sdk.ts'
 import { benchTinyModel } from './tiny-model.ts'
@@ -19,6 +20,7 @@ const benches = {
   'tiny-model': async () => [await benchTinyModel({ repetitions: quick ? 3 : 7 })],
   decoder: async () => [await benchDecoder({ repetitions: quick ? 3 : 7 })],
   local: async () => [await benchLocal({ repetitions: quick ? 3 : 5 })],
+  'local-decode': async () => [await benchLocalDecode({ repetitions: quick ? 3 : 5 })],
   edge: async () => [await benchEdge(quick ? { repetitions: 5, tokens: 256, wideTokens: 64, samples: 100 } : { repetitions: 15, tokens: 512, wideTokens: 128, samples: 300 })],
   sdk: async () => [await benchSdk(quick ? { repetitions: 15, tokens: 128 } : { repetitions: 31, tokens: 256 })],
   'ai-sdk': async () => [await benchAiSdk(quick ? { repetitions: 9, tokens: 512 } : { repetitions: 21, tokens: 1024 })],
@@ -37,6 +39,8 @@ for (const [name, run] of Object.entries(benches)) {
   // Committed, one file per benchmark: every figure a README quotes comes from one of these.
   const body = ran.map((r) => `## ${r.name}\n\n${r.markdown}\n`).join('\n')
   await writeFile(new URL(`${name}.md`, dir), `# bench/${name}.ts\n\n${day}${quick ? ' (--quick)' : ''}, ${machine}\n\n${body}`)
+  // Charts a benchmark draws of its own (SVG), committed beside its table.
+  for (const r of ran) for (const [file, text] of Object.entries((r as { files?: Record<string, string> }).files ?? {})) await writeFile(new URL(file, dir), text)
 }
 
 for (const result of results) console.log(`\n## ${result.name}\n\n${result.markdown}\n`)

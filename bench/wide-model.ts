@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs'
 import { rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { buildRandomGrok2, GROK_2_RANDOM_TINY, writeGguf, type GrokArchitecture } from '@tandem/models'
-import { MODELS_DIR } from '@tandem/models/node'
+import { ensureTinyModel, MODELS_DIR, type TinyModelFiles } from '@tandem/models/node'
 
 export const WIDE_NAME = 'grok-2-tiny-e512'
 
@@ -28,4 +28,13 @@ export async function ensureWideModel(): Promise<string> {
   await writeFile(`${path}.tmp-${process.pid}`, bytes)
   await rename(`${path}.tmp-${process.pid}`, path)
   return path
+}
+
+/**
+ * The wider model as the local route wants it: the tiny Grok-2's variants (Q8_0 and Q4_0 shards,
+ * under the tiny model's names) and their manifest, in `models/e512/`, made once the way
+ * `npm run model:tiny` makes the tiny model's, so a page can serve it as `grok-2-tiny`.
+ */
+export async function ensureWideShards(): Promise<TinyModelFiles> {
+  return ensureTinyModel({ dir: join(MODELS_DIR, 'e512'), source: await ensureWideModel() })
 }

@@ -7,6 +7,7 @@ import { createTandem, loadDeviceProfile, probeDevice, type LoadProgress, type M
 import type { ChatCompletionChunk, ChatRequestInput } from '@tandem/protocol'
 import { startLocalWorker } from '@tandem/local-worker'
 import wllamaWasm from '@wllama/wllama/esm/wasm/wllama.wasm?url'
+import type { DecodeFloorMessage, DecodeFloorResult } from './decode-floor-worker.ts'
 import type { FloorMessage } from './floor-worker.ts'
 
 export interface ChatRun {
@@ -16,6 +17,9 @@ export interface ChatRun {
   threads?: number
   mlc?: Record<string, MlcRecord>
   minLocalTokensPerSecond?: number
+  localTimeoutMs?: number
+  /** Before each repeat after the first, waits until the local model has loaded (its last progress event). */
+  awaitLoad?: boolean
   request: Omit<ChatRequestInput, 'model' | 'stream'>
   /** Terminates the worker once this many characters of the answer have arrived. */
   killWorkerAfterChars?: number
@@ -74,6 +78,7 @@ async function chat(run: ChatRun): Promise<ChatResult> {
       ...(run.threads ? { threads: run.threads } : {}),
       ...(run.mlc ? { mlc: run.mlc } : {}),
       ...(run.minLocalTokensPerSecond ? { minLocalTokensPerSecond: run.minLocalTokensPerSecond } : {}),
+      ...(run.localTimeoutMs ? { localTimeoutMs: run.localTimeoutMs } : {}),
     },
   })
   const result: ChatResult = { plan: await tandem.plan(), text: '', chunks: [], progress: [], routeChanges: [], rounds: [], totalMs: 0, workersStarted: 0, workersCreatedAt, startedAt }
@@ -86,6 +91,7 @@ async function chat(run: ChatRun): Promise<ChatResult> {
   let toolChars = 0
   try {
     for (let round = 0; round < (run.repeat ?? 1); round++) {
+      if (round > 0 && run.awaitLoad) await loaded(result.progress)
       const roundStarted = performance.now()
       const timing = { at: now(), firstContentMs: 0, lastContentMs: 0, contentChunks: 0 }
       result.rounds.push(timing)
@@ -121,6 +127,11 @@ async function chat(run: ChatRun): Promise<ChatResult> {
   return result
 }
 
+/** Resolves once the progress events say the model is loaded (the load's last event). */
+async function loaded(progress: ChatResult['progress']): Promise<void> {
+  while (!progress.some((p) => p.stage === 'load' && p.fraction === 1)) await new Promise((resolve) => setTimeout(resolve, 50))
+}
+
 async function modelsDir(): Promise<FileSystemDirectoryHandle> {
   return (await navigator.storage.getDirectory()).getDirectoryHandle('tandem-models', { create: true })
 }
@@ -139,9 +150,7 @@ export interface FloorRun {
  * from the load's start to the first token.
  */
 async function floor({ variant, request, wasm, modelsURL = '/models/' }: FloorRun): Promise<number> {
-  const manifest = (await (await fetch(`${modelsURL}grok-2-tiny.manifest.json`)).json()) as { variants: Array<{ id: string; files: Array<{ name: string }> }> }
-  const names = manifest.variants.find((v) => v.id === variant)!.files.map((f) => f.name)
-  const shards = await Promise.all(names.map(async (name) => (await fetch(`${modelsURL}${name}`, { cache: 'no-store' })).arrayBuffer()))
+  const shards = await shardBytes(variant, modelsURL)
   const url = wasm === 'http' ? new URL(wllamaWasm, location.href).href : URL.createObjectURL(await (await fetch(wllamaWasm)).blob())
   const worker = new Worker(new URL('./floor-worker.ts', import.meta.url), { type: 'module' })
   try {
@@ -156,8 +165,37 @@ async function floor({ variant, request, wasm, modelsURL = '/models/' }: FloorRu
   }
 }
 
+/** A variant's shards from the models URL, into memory. */
+async function shardBytes(variant: string, modelsURL: string): Promise<ArrayBuffer[]> {
+  const manifest = (await (await fetch(`${modelsURL}grok-2-tiny.manifest.json`)).json()) as { variants: Array<{ id: string; files: Array<{ name: string }> }> }
+  const names = manifest.variants.find((v) => v.id === variant)!.files.map((f) => f.name)
+  return Promise.all(names.map(async (name) => (await fetch(`${modelsURL}${name}`, { cache: 'no-store' })).arrayBuffer()))
+}
+
+export interface DecodeFloorRun {
+  variant: string
+  threads: number
+  request: Omit<ChatRequestInput, 'model' | 'stream'>
+  modelsURL?: string
+}
+
+/** wllama's own decode, timed inside a bare worker: the floor of the local route's tokens/s. */
+async function decodeFloor({ variant, threads, request, modelsURL = '/models/' }: DecodeFloorRun): Promise<DecodeFloorResult> {
+  const shards = await shardBytes(variant, modelsURL)
+  const worker = new Worker(new URL('./decode-floor-worker.ts', import.meta.url), { type: 'module' })
+  try {
+    const answer = new Promise<DecodeFloorResult>((resolve) => (worker.onmessage = ({ data }) => resolve(data)))
+    const message: DecodeFloorMessage = { shards, wasm: new URL(wllamaWasm, location.href).href, threads, request: { model: 'grok-2-tiny', ...request } }
+    worker.postMessage(message, shards)
+    return await answer
+  } finally {
+    worker.terminate()
+  }
+}
+
 const harness = {
   floor,
+  decodeFloor,
   chat,
   probe: probeDevice,
   /** Three profile loads from an emptied IndexedDB: probed, then cached, then probed again when too old. */
