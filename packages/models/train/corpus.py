@@ -70,23 +70,29 @@ def sentence(text):
     return text if text.endswith((".", "!", "?")) else text + "."
 
 
+def define_questions(word, pos):
+    if pos == "n":
+        return [f"What does {word} mean?", f"Define {word}.", f"What is {article(word)} {word}?", f"what is {word}",
+                f"Can you tell me what {word} means?", f"Meaning of {word}?", f"define {word}", f"What's {article(word)} {word}?"]
+    if pos == "v":
+        return [f"What does {word} mean?", f"Define {word}.", f"What does it mean to {word}?", f"define {word}",
+                f"Can you explain the verb {word}?", f"Meaning of {word}?"]
+    return [f"What does {word} mean?", f"Define {word}.", f"define {word}", f"What does the word {word} mean?",
+            f"Meaning of {word}?"]
+
+
 def define_turns(rng, e):
     word = rng.choice(e["words"])
     d = e["definition"]
     pos = e["pos"]
+    questions = define_questions(word, pos)
     if pos == "n":
-        questions = [f"What does {word} mean?", f"Define {word}.", f"What is {article(word)} {word}?", f"what is {word}",
-                     f"Can you tell me what {word} means?", f"Meaning of {word}?", f"define {word}", f"What's {article(word)} {word}?"]
         answers = [f"{sentence(article(word) + ' ' + word)[:-1]} is {d}.", f"{word[0].upper() + word[1:]} means {d}.",
                    f"{sentence(d)}", f"The word \"{word}\" means {d}."]
     elif pos == "v":
-        questions = [f"What does {word} mean?", f"Define {word}.", f"What does it mean to {word}?", f"define {word}",
-                     f"Can you explain the verb {word}?", f"Meaning of {word}?"]
         answers = [f"To {word} means to {d}.", f"{sentence(d)}", f"The verb \"{word}\" means to {d}."]
     else:
         kind = "adjective" if pos == "a" else "adverb"
-        questions = [f"What does {word} mean?", f"Define {word}.", f"define {word}", f"What does the word {word} mean?",
-                     f"Meaning of {word}?"]
         answers = [f"{word[0].upper() + word[1:]} means {d}.", f"{sentence(d)}", f"As an {kind}, \"{word}\" means {d}."]
     return [("user", rng.choice(questions)), ("assistant", rng.choice(answers))]
 
@@ -142,6 +148,68 @@ def fortune_turns(rng, fortune):
     return [("user", rng.choice(FORTUNE_ASKS)), ("assistant", rng.choice(FORTUNE_LEADS) + fortune)]
 
 
+# Tool dialogues: OpenAI-style messages offered DEFINE_WORD_TOOL; tool-turns.ts renders them to turns through
+# Tandem's own chatTurns, so the tool text is the prompt module's, byte for byte.
+TOOL_DEFINE_CONVERSATIONS = 14000
+TOOL_CHAT_CONVERSATIONS = 7000
+TOOL_ANSWERS = ['"{w}" means {d}.', "{W} means {d}.", 'The word "{w}" means {d}.', "According to the dictionary, {w} means {d}.",
+                "It means {d}."]
+
+
+def to_messages(turns):
+    return [{"role": role, "content": text} for role, text in turns]
+
+
+def define_tool_messages(rng, e, call_id):
+    """Asked what a word means, the assistant calls define_word with it, then answers quoting the gloss verbatim."""
+    word = rng.choice(e["words"])
+    d = e["definition"]
+    answer = rng.choice(TOOL_ANSWERS).format(w=word, W=word[0].upper() + word[1:], d=d)
+    call = {"id": call_id, "type": "function", "function": {"name": "define_word", "arguments": json.dumps({"word": word})}}
+    return [{"role": "user", "content": rng.choice(define_questions(word, e["pos"]))},
+            {"role": "assistant", "content": "", "tool_calls": [call]},
+            {"role": "tool", "tool_call_id": call_id, "content": d},
+            {"role": "assistant", "content": answer}]
+
+
+def tool_conversations(rng, ents, forts, n_define, n_chat, split):
+    """Conversations with the tool offered: n_define asks that call it, n_chat ordinary exchanges that do not."""
+    items = [("tool-define", e) for e in rng.sample(ents, min(n_define, len(ents)))]
+    for _ in range(n_chat):
+        r = rng.random()
+        if r < 0.4:
+            items.append(("tool-fortune", rng.choice(forts)))
+        elif r < 0.7:
+            items.append(("tool-smalltalk", None))
+        else:
+            items.append(("tool-example", rng.choice(ents)))
+    rng.shuffle(items)
+    convs, i, calls = [], 0, 0
+    while i < len(items):
+        n = rng.choice([1, 1, 1, 2])
+        messages, kinds = [], []
+        if rng.random() < 0.1:
+            messages.append({"role": "system", "content": rng.choice(SYSTEMS)})
+        for kind, x in items[i:i + n]:
+            if kind == "tool-define":
+                calls += 1
+                messages += define_tool_messages(rng, x, f"call_{calls}")
+            elif kind == "tool-fortune":
+                messages += to_messages(fortune_turns(rng, x))
+            elif kind == "tool-smalltalk":
+                messages += to_messages(small_talk_turns(rng))
+            else:
+                ex = example_turns(rng, x)
+                if ex is None:
+                    continue
+                messages += to_messages(ex)
+            kinds.append(kind)
+        i += n
+        if kinds:
+            convs.append({"messages": messages, "tools": ["define_word"], "split": split, "kind": "+".join(kinds)})
+    return convs
+
+
 def build(out_dir, seed=1234):
     rng = random.Random(seed)
     entries = read_wordnet()
@@ -184,6 +252,10 @@ def build(out_dir, seed=1234):
                 kinds.append(kind)
             convs.append({"turns": turns, "split": split, "kind": "+".join(kinds)})
             i += n
+    # A separate generator, so the dialogues without tools are exactly those of the recipe before tools.
+    trng = random.Random(seed + 1)
+    convs += tool_conversations(trng, train_entries, train_fortunes, TOOL_DEFINE_CONVERSATIONS, TOOL_CHAT_CONVERSATIONS, "train")
+    convs += tool_conversations(trng, held_entries, held_fortunes, 400, 200, "heldout-tools")
 
     os.makedirs(out_dir, exist_ok=True)
     with open(os.path.join(out_dir, "corpus.jsonl"), "w") as f:
@@ -209,6 +281,25 @@ def build(out_dir, seed=1234):
                 "What does it mean to be kind?", "Name an animal.", "Do you dream?", "Thank you for your help!"]
     with open(os.path.join(out_dir, "eval-prompts.json"), "w") as f:
         json.dump(prompts[:100], f, indent=1)
+
+    # Tool-use eval (tool-use.ts): 100 further held-out words with their gloss, asked in held-out phrasings, and 100
+    # ordinary prompts in phrasings the corpus never uses (36 chats above that ask for no definition, 64 sentence
+    # asks about held-out words).
+    gloss = {}
+    for e in held_entries:
+        for w in e["words"]:
+            gloss.setdefault(w.lower(), e["definition"])
+    tool_words = only_held[60:160]
+    asks = ["What is the meaning of {w}?", "Explain the word {w}.", "What does {w} mean?", "Please define {w}.",
+            "Could you define {w} for me?"]
+    define_asks = [{"word": w, "prompt": rng.choice(asks).format(w=w), "gloss": gloss[w]} for w in tool_words]
+    asks_a_meaning = {"Can you help me with a word?", "Give me a word and its meaning.", "Teach me a new word.",
+                      "What does it mean to be kind?"}
+    sentence_asks = ["Write a sentence using {w}.", "Show me how to use {w}.", "Make a sentence with the word {w}."]
+    ordinary = [p for p in prompts[60:100] if p not in asks_a_meaning]
+    ordinary += [rng.choice(sentence_asks).format(w=w) for w in only_held[160:160 + 100 - len(ordinary)]]
+    with open(os.path.join(out_dir, "tool-eval.json"), "w") as f:
+        json.dump({"defineAsks": define_asks, "ordinary": ordinary}, f, indent=1)
     counts = {}
     for c in convs:
         counts[c["split"]] = counts.get(c["split"], 0) + 1

@@ -1,6 +1,6 @@
 """Learns the BPE from the training conversations and packs every conversation into rows.
 
-Writes out/tokenizer.json and out/data.pt: {"train": int16 rows, "heldout": int16 rows}, each row
+Writes out/tokenizer.json and out/data.pt: {"train", "heldout", "heldout-tools": int16 rows}, each row
 `seq_len + 1` tokens, conversations packed whole from the row's start, the rest `<|pad|>`.
 """
 import json
@@ -10,7 +10,7 @@ import sys
 
 import torch
 
-from tokenizer import Tokenizer, render_parts, train_bpe
+from tokenizer import SEPARATOR, Tokenizer, render_parts, train_bpe
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -32,6 +32,12 @@ def main(out_dir):
     with open(os.path.join(HERE, "config.json")) as f:
         cfg = json.load(f)
     convs = [json.loads(line) for line in open(os.path.join(out_dir, "corpus.jsonl"))]
+    # The golden check: tool dialogues render here exactly as Tandem's renderGrok2Prompt renders them (tool-turns.ts).
+    golden = [c for c in convs if "golden" in c]
+    assert golden, "corpus.jsonl has no golden renderings: run tool-turns.ts after corpus.py"
+    for c in golden:
+        mine = "".join(SEPARATOR if p is None else p for p in render_parts(c["turns"], generation_prompt=True))
+        assert mine == c["golden"], (mine, c["golden"])
     train_texts = [p for c in convs if c["split"] == "train" for p in render_parts(c["turns"]) if p is not None]
     n_new = cfg["vocab"] - 256 - 3
     tok = Tokenizer(train_bpe(train_texts, n_new))
@@ -41,13 +47,14 @@ def main(out_dir):
     width = cfg["train"]["seqLen"] + 1
     rng = random.Random(7)
     data, stats = {}, {}
-    for split in ("train", "heldout"):
+    for split in ("train", "heldout", "heldout-tools"):
         ids = [tok.encode_parts(render_parts(c["turns"])) for c in convs if c["split"] == split]
         rng.shuffle(ids)
         data[split] = pack(ids, tok, width)
         stats[split] = {"conversations": len(ids), "tokens": sum(map(len, ids)), "rows": len(data[split])}
     torch.save(data, os.path.join(out_dir, "data.pt"))
     chars = sum(len(t) for t in train_texts)
+    print(f"golden: {len(golden)} tool dialogues render as renderGrok2Prompt does")
     print(f"tokenizer: {len(tok.tokens)} tokens, {len(tok.merges)} merges, {chars / stats['train']['tokens']:.2f} chars/token; {stats}")
     with open(os.path.join(out_dir, "data-stats.json"), "w") as f:
         json.dump(stats, f)

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# npm run model:train: the whole recipe, from scratch: corpus -> BPE -> train -> export -> GGUF ->
-# tokenizer check -> parity.json -> quality.json -> the parity test. Needs Debian's python3-torch, wordnet-base and fortunes
+# npm run model:train: the whole recipe, from scratch: corpus -> tool dialogues rendered by chatTurns -> BPE -> train -> export -> GGUF ->
+# tokenizer check -> parity.json -> quality.json -> tool-use.json -> the parity test. Needs Debian's python3-torch, wordnet-base and fortunes
 # (apt-get install -y python3-torch wordnet-base fortunes fortunes-min libopenblas0-pthread).
-# Options: --steps N (exact step count; default: calibrated to config.json's train.minutes),
+# Options: --steps N (exact step count, cosine over steps; default: cosine over config.json's train.minutes of
+#          wall time, ending on it),
 #          --skip-train (reuse out/model.pt).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -23,6 +24,7 @@ cd "$here"
 stamp() { echo "[$(date +%H:%M:%S)] $*"; }
 if [ "$skip_train" = 0 ]; then
   stamp corpus;   nice -n 19 "$py" corpus.py "$out"
+  stamp tools;    nice -n 19 npx tsx --conditions=@tandem/source "$here/tool-turns.ts" "$out"
   stamp bpe;      nice -n 19 "$py" prepare.py "$out"
   stamp train;    nice -n 19 "$py" train.py --out "$out" "${steps[@]}"
 fi
@@ -30,5 +32,6 @@ stamp export;     nice -n 19 "$py" export.py "$out"
 stamp gguf;       npx tsx "$here/write-gguf.ts" "$out"
 stamp tokenizer;  nice -n 19 "$py" tok_check.py "$out" && npx tsx "$here/check-tokenizer.ts" "$out"
 stamp quality;    nice -n 19 npx tsx "$here/quality.ts" "$out"
+stamp tool-use;   nice -n 19 npx tsx --conditions=@tandem/source "$here/tool-use.ts" "$out"
 stamp parity;     (cd "$here/../../.." && npx vitest run packages/models/src/node/trained-parity.test.ts)
 stamp done
