@@ -149,6 +149,16 @@ describe('tool calls through the openai client', () => {
     expect(deltas.map((delta) => delta.function?.arguments ?? '').join('')).toBe(calls[0]!.type === 'function' && calls[0]!.function.arguments)
   })
 
+  it('sends nothing of a named call that max_tokens cuts inside `<tool_call>`: no content, finish_reason "length"', async () => {
+    for (const max_tokens of [1, 2, 3]) {
+      const stream = await client.chat.completions.create({ ...base, max_tokens, tool_choice: { type: 'function', function: { name: 'define_word' } }, stream: true })
+      const choices: OpenAI.ChatCompletionChunk.Choice[] = []
+      for await (const chunk of stream) choices.push(...chunk.choices)
+      const content = choices.map((choice) => choice.delta.content ?? '').join('')
+      expect([max_tokens, content, choices.some((choice) => choice.delta.tool_calls), choices.at(-1)!.finish_reason]).toEqual([max_tokens, '', false, 'length'])
+    }
+  })
+
   it('takes the call and its result back, and answers in text (auto; the tiny model never learned to call)', async () => {
     const first = await client.chat.completions.create({ ...base, tool_choice: { type: 'function', function: { name: 'define_word' } } })
     const call = first.choices[0]!.message.tool_calls![0]!

@@ -199,8 +199,6 @@ export class LlamaCppEngine implements Engine {
     })
       .then((outcome) => {
         if ('aborted' in outcome) return queue.fail(abortReason(runSignal))
-        const rest = toolCalls?.end()
-        if (rest) queue.push(rest)
         const usage = { prompt_tokens: prompt.length, completion_tokens: outcome.completionTokens }
         const finishReason = outcome.finishReason === 'stop' && toolCalls?.calledTools() ? 'tool_calls' : outcome.finishReason
         queue.finish(finishReason, { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens })
