@@ -197,3 +197,26 @@ describe('tool calls through the openai client', () => {
     expect((error as InstanceType<typeof OpenAI.BadRequestError>).param).toBe(param)
   })
 })
+
+describe('logit_bias', () => {
+  const greedy = { model: 'grok-2-tiny', messages, temperature: 0, max_tokens: 3 }
+
+  it('makes a strongly favoured token the greedy answer', async () => {
+    // 1217 is " cat" in the tiny model's vocabulary; the answer loses its first space.
+    const plain = await client.chat.completions.create(greedy)
+    const biased = await client.chat.completions.create({ ...greedy, logit_bias: { '1217': 100 } })
+    expect(plain.choices[0]!.message.content).not.toBe('cat cat cat')
+    expect([biased.choices[0]!.finish_reason, biased.choices[0]!.message.content]).toEqual(['length', 'cat cat cat'])
+  })
+
+  it('ends the answer at once on a strong bias toward the separator (4095, the end of a turn), and not at all on one against', async () => {
+    for (const temperature of [0, 1]) {
+      const completion = await client.chat.completions.create({ ...greedy, temperature, max_tokens: 20, logit_bias: { '4095': 100 } })
+      expect([temperature, completion.choices[0]!.finish_reason, completion.choices[0]!.message.content ?? '', completion.usage!.completion_tokens]).toEqual([temperature, 'stop', '', 1])
+    }
+    // Unbiased, this greedy answer ends its turn within 20 tokens.
+    const plain = await client.chat.completions.create({ ...greedy, max_tokens: 20 })
+    const never = await client.chat.completions.create({ ...greedy, max_tokens: 20, logit_bias: { '4095': -100 } })
+    expect([plain.choices[0]!.finish_reason, never.choices[0]!.finish_reason, never.usage!.completion_tokens]).toEqual(['stop', 'length', 20])
+  })
+})
