@@ -149,6 +149,16 @@ describe('tool calls through the openai client', () => {
     expect(deltas.map((delta) => delta.function?.arguments ?? '').join('')).toBe(calls[0]!.type === 'function' && calls[0]!.function.arguments)
   })
 
+  it('sends nothing of a named call that max_tokens cuts inside `<tool_call>`: no content, finish_reason "length"', async () => {
+    for (const max_tokens of [1, 2, 3]) {
+      const stream = await client.chat.completions.create({ ...base, max_tokens, tool_choice: { type: 'function', function: { name: 'define_word' } }, stream: true })
+      const choices: OpenAI.ChatCompletionChunk.Choice[] = []
+      for await (const chunk of stream) choices.push(...chunk.choices)
+      const content = choices.map((choice) => choice.delta.content ?? '').join('')
+      expect([max_tokens, content, choices.some((choice) => choice.delta.tool_calls), choices.at(-1)!.finish_reason]).toEqual([max_tokens, '', false, 'length'])
+    }
+  })
+
   it('takes the call and its result back, and answers in text (auto; the tiny model never learned to call)', async () => {
     const first = await client.chat.completions.create({ ...base, tool_choice: { type: 'function', function: { name: 'define_word' } } })
     const call = first.choices[0]!.message.tool_calls![0]!
@@ -185,5 +195,28 @@ describe('tool calls through the openai client', () => {
     const error = await client.chat.completions.create({ ...base, ...fields } as OpenAI.ChatCompletionCreateParamsNonStreaming).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(OpenAI.BadRequestError)
     expect((error as InstanceType<typeof OpenAI.BadRequestError>).param).toBe(param)
+  })
+})
+
+describe('logit_bias', () => {
+  const greedy = { model: 'grok-2-tiny', messages, temperature: 0, max_tokens: 3 }
+
+  it('makes a strongly favoured token the greedy answer', async () => {
+    // 1217 is " cat" in the tiny model's vocabulary; the answer loses its first space.
+    const plain = await client.chat.completions.create(greedy)
+    const biased = await client.chat.completions.create({ ...greedy, logit_bias: { '1217': 100 } })
+    expect(plain.choices[0]!.message.content).not.toBe('cat cat cat')
+    expect([biased.choices[0]!.finish_reason, biased.choices[0]!.message.content]).toEqual(['length', 'cat cat cat'])
+  })
+
+  it('ends the answer at once on a strong bias toward the separator (4095, the end of a turn), and not at all on one against', async () => {
+    for (const temperature of [0, 1]) {
+      const completion = await client.chat.completions.create({ ...greedy, temperature, max_tokens: 20, logit_bias: { '4095': 100 } })
+      expect([temperature, completion.choices[0]!.finish_reason, completion.choices[0]!.message.content ?? '', completion.usage!.completion_tokens]).toEqual([temperature, 'stop', '', 1])
+    }
+    // Unbiased, this greedy answer ends its turn within 20 tokens.
+    const plain = await client.chat.completions.create({ ...greedy, max_tokens: 20 })
+    const never = await client.chat.completions.create({ ...greedy, max_tokens: 20, logit_bias: { '4095': -100 } })
+    expect([plain.choices[0]!.finish_reason, never.choices[0]!.finish_reason, never.usage!.completion_tokens]).toEqual(['stop', 'length', 20])
   })
 })

@@ -247,6 +247,18 @@ describe('the local runtime in Chromium (real worker, wllama, tiny Grok-2 shards
     expect(result.chunks.every((chunk) => chunk.tandem?.route === 'local')).toBe(true)
   })
 
+  it('sends nothing of a call that max_tokens cuts inside `<tool_call>`, and ends at once on a strong logit_bias toward the separator, on the local route', async () => {
+    const finish = (result: ChatResult) => result.chunks.find((chunk) => chunk.choices[0]?.finish_reason)?.choices[0]?.finish_reason
+    const content = (result: ChatResult) => result.chunks.map((chunk) => chunk.choices[0]?.delta.content ?? '').join('')
+    for (const max_tokens of [1, 2, 3]) {
+      const cut = await chat({ request: { ...DEFINE_WORD, max_tokens } })
+      expect([max_tokens, cut.error, content(cut), toolCallDeltas(cut.chunks).length, finish(cut)]).toEqual([max_tokens, undefined, '', 0, 'length'])
+    }
+    // 4095 is the tiny model's `<|separator|>`, the end of a turn.
+    const ended = await chat({ request: { messages: HELLO.messages, max_tokens: 20, temperature: 0, logit_bias: { '4095': 100 } } })
+    expect([ended.error, content(ended), finish(ended)]).toEqual([undefined, '', 'stop'])
+  })
+
   it('lists, sizes and deletes cached models through tandem.cache', async () => {
     // Its own cached model: the manifest test before it clears the storage.
     expect((await chat({ request: { ...HELLO, max_tokens: 1 } })).error).toBeUndefined()

@@ -162,8 +162,7 @@ export class LlamaCppEngine implements Engine {
     const runSignal = AbortSignal.any([signal, stop.signal])
     const timings = request.stream === true && request.timings_per_token === true ? { promptTokens: prompt.length } : undefined
     const queue = new ChunkQueue({ id, created, model: request.model }, () => stop.abort(), this.options.streamIntervalMs, timings)
-    const tokenBias = new TokenBias(entry.model.tokenizer)
-    for (const [token, logit] of sampling.logitBias) tokenBias.set(token as Token, { logit })
+    const tokenBias = tokenBiasFor(entry.model, sampling.logitBias)
     const penalized = sampling.frequencyPenalty !== 0 || sampling.presencePenalty !== 0
     const sequence = entry.sequences[slot.index]!
     // A continued prefix is text; a new answer with tools offered may be calls.
@@ -199,8 +198,6 @@ export class LlamaCppEngine implements Engine {
     })
       .then((outcome) => {
         if ('aborted' in outcome) return queue.fail(abortReason(runSignal))
-        const rest = toolCalls?.end()
-        if (rest) queue.push(rest)
         const usage = { prompt_tokens: prompt.length, completion_tokens: outcome.completionTokens }
         const finishReason = outcome.finishReason === 'stop' && toolCalls?.calledTools() ? 'tool_calls' : outcome.finishReason
         queue.finish(finishReason, { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens })
@@ -225,6 +222,19 @@ export class LlamaCppEngine implements Engine {
     await this.llama?.dispose()
     this.llama = undefined
   }
+}
+
+/**
+ * `logit_bias` as node-llama-cpp's `TokenBias`, end-of-generation tokens included: `TokenBias.set`
+ * skips those (it keeps "never" from blocking the end), which would silently drop a bias on
+ * `<|separator|>`. Its sampler adds whatever the map holds, so the biases go there directly.
+ */
+function tokenBiasFor(model: LlamaModel, biases: ReadonlyArray<[number, number]>): TokenBias {
+  const tokenBias = new TokenBias(model.tokenizer)
+  const map = (tokenBias as unknown as { _biases?: unknown })._biases
+  if (!(map instanceof Map)) throw new TandemError('internal', 'logit_bias: this node-llama-cpp keeps token biases where Tandem cannot set them', { param: 'logit_bias' })
+  for (const [token, logit] of biases) map.set(token, logit)
+  return tokenBias
 }
 
 function promptTooLong(tokens: string, contextSize: number): TandemError {

@@ -11,8 +11,6 @@ function read(pieces: readonly string[]) {
     const delta = parser.push(piece)
     if (delta) deltas.push(delta)
   }
-  const last = parser.end()
-  if (last) deltas.push(last)
   for (const delta of deltas) appendDelta(all, delta)
   return { all, deltas, complete: parser.completeCalls, called: parser.calledTools() }
 }
@@ -54,7 +52,15 @@ describe('ToolCallParser', () => {
 
   it('gives text that only looks like a call back as content', () => {
     expect(read(['<tool_call>{"nam', 'e": 5}']).all).toEqual({ content: '<tool_call>{"name": 5}' })
-    expect(read(['<tool']).all).toEqual({ content: '<tool' })
+  })
+
+  it('gives nothing for a call cut in its opening, as for one cut in its head: the grammar lets no text start with `<`', () => {
+    for (const cut of ['<', '<tool_c', '<tool_call>', '<tool_call>{"name": "f']) {
+      expect(read([cut]).all, cut).toEqual({})
+      const after = read([toolCallText('f', '{}'), cut])
+      expect(after.all.content, cut).toBeUndefined()
+      expect([after.complete, after.called], cut).toEqual([1, false])
+    }
   })
 
   it('reports a call cut short as incomplete', () => {

@@ -23,7 +23,9 @@ function newCallId(): string {
  * each `<tool_call>` (see `tool-format.ts`) as a `tool_calls` entry with its index, a new id and the
  * name, then its arguments in pieces as they are generated. The one reader of tool calls, for both
  * routes. Generation under the tool grammar always matches the format; text that does not is
- * passed on as `content`, never dropped.
+ * passed on as `content`, never dropped. Text still held back when the answer ends is a call cut
+ * short (by `max_tokens`), never content: the grammar lets no text start with `<`, and what is held
+ * back is only ever a prefix of `<tool_call>` or of a call's head, so there is nothing to flush.
  */
 export class ToolCallParser {
   private state: State = { at: 'start' }
@@ -47,14 +49,6 @@ export class ToolCallParser {
       if (this.buffer === before && this.state.at === state) break
     }
     return delta.content === undefined && delta.tool_calls === undefined ? undefined : delta
-  }
-
-  /** The answer ended: whatever waits is text, unless it was a call cut short. */
-  end(): AnswerDelta | undefined {
-    if (this.buffer === '' || this.state.at === 'arguments' || this.state.at === 'tail' || this.state.at === 'head') return undefined
-    const content = this.buffer
-    this.buffer = ''
-    return { content }
   }
 
   private step(delta: AnswerDelta): void {

@@ -53,11 +53,7 @@ export function createChunkMapper(stamp: ChunkStamp) {
       const answer = toolCalls ? toolCalls.push(text) : text === '' ? undefined : { content: text }
       if (answer) appendDelta(delta, answer)
       let finish = choice.finish_reason && FINISH_REASONS.includes(choice.finish_reason) ? (choice.finish_reason as FinishReason) : null
-      if (finish && toolCalls) {
-        const rest = toolCalls.end()
-        if (rest) appendDelta(delta, rest)
-        if (finish === 'stop' && toolCalls.calledTools()) finish = 'tool_calls'
-      }
+      if (finish === 'stop' && toolCalls?.calledTools()) finish = 'tool_calls'
       if (delta.role === undefined && delta.content === undefined && delta.tool_calls === undefined && finish === null) return undefined
       return { ...base(), choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }] }
     },
