@@ -65,17 +65,8 @@ function refusal(upstream: TandemError): TandemError {
 
 async function attempt(upstream: Upstream, options: ForwardOptions, attempts: number): Promise<Attempt> {
   const { pool, fetch, body, stream, requestId, signal, timeoutMs, upstreamKey } = options
-  const started = pool.start(upstream)
-  // One signal for the upstream request, aborted by the client, the timeout or the relay: a listener
-  // costs less than AbortSignal.any's composite (weak references), on every request.
+  const finish = pool.start(upstream)
   const controller = new AbortController()
-  const clientAborted = () => controller.abort(signal.reason)
-  if (signal.aborted) clientAborted()
-  else signal.addEventListener('abort', clientAborted, { once: true })
-  const finish = () => {
-    signal.removeEventListener('abort', clientAborted)
-    started()
-  }
   const timer = setTimeout(() => controller.abort(new DOMException('no answer in time', 'TimeoutError')), timeoutMs)
   try {
     const response = await fetch(`${upstream.url}/v1/chat/completions`, {
@@ -87,7 +78,7 @@ async function attempt(upstream: Upstream, options: ForwardOptions, attempts: nu
         ...(upstreamKey !== undefined && { authorization: `Bearer ${upstreamKey}` }),
       },
       body,
-      signal: controller.signal,
+      signal: AbortSignal.any([signal, controller.signal]),
     })
     const { status } = response
     if (status === 429 || status >= 500) {
