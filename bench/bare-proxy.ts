@@ -1,5 +1,5 @@
 // The floor for any gateway: node:http in, node:http out over keep-alive, bodies piped, nothing checked.
-// `node --import tsx bench/bare-proxy.ts <upstream URL>` prints "listening on <url>".
+// `node bench/bare-proxy.ts <upstream URL>` prints "listening on <url>".
 import { Agent, createServer, request } from 'node:http'
 import type { AddressInfo } from 'node:net'
 

@@ -1,5 +1,5 @@
 // The floor for a Hono gateway in Node: the app on @hono/node-server with one route that forwards through
-// the Node entry's node:http client, nothing checked. `node --import tsx bench/hono-floor.ts <upstream URL>`.
+// the Node entry's node:http client, nothing checked. `node --conditions=@tandem/source bench/hono-floor.ts <upstream URL>`.
 import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
 import type { AddressInfo } from 'node:net'

@@ -22,43 +22,46 @@ interface Waiter {
 
 /** A fixed number of slots and a bounded first-in, first-out queue in front of them. */
 export class Admission {
-  private readonly free: number[]
-  private readonly waiting: Waiter[] = []
-  private closedWith: TandemError | undefined
+  readonly #free: number[]
+  readonly #waiting: Waiter[] = []
+  #closedWith: TandemError | undefined
 
-  constructor(private readonly options: AdmissionOptions) {
-    this.free = Array.from({ length: options.slots }, (_, index) => index)
+  readonly #options: AdmissionOptions
+
+  constructor(options: AdmissionOptions) {
+    this.#options = options
+    this.#free = Array.from({ length: options.slots }, (_, index) => index)
   }
 
   get active(): number {
-    return this.options.slots - this.free.length
+    return this.#options.slots - this.#free.length
   }
 
   get queued(): number {
-    return this.waiting.length
+    return this.#waiting.length
   }
 
   get capacity(): { slots: number; queueDepth: number } {
-    return { slots: this.options.slots, queueDepth: this.options.queueDepth }
+    return { slots: this.#options.slots, queueDepth: this.#options.queueDepth }
   }
 
   /** True when one more request would be refused. */
   get full(): boolean {
-    return this.free.length === 0 && this.waiting.length >= this.options.queueDepth
+    return this.#free.length === 0 && this.#waiting.length >= this.#options.queueDepth
   }
 
   acquire(signal?: AbortSignal): Promise<Slot> {
-    if (this.closedWith) return Promise.reject(this.closedWith)
+    if (this.#closedWith) return Promise.reject(this.#closedWith)
     if (signal?.aborted) return Promise.reject(new TandemError('aborted', 'the request was aborted'))
-    const index = this.free.shift()
-    if (index !== undefined) return Promise.resolve(this.slot(index))
-    if (this.waiting.length >= this.options.queueDepth) {
+    const index = this.#free.shift()
+    if (index !== undefined) return Promise.resolve(this.#slot(index))
+    if (this.#waiting.length >= this.#options.queueDepth) {
       return Promise.reject(
-        new TandemError('rate_limited', `the server is at capacity (${this.options.slots} running, ${this.waiting.length} waiting); retry later`),
+        new TandemError('rate_limited', `the server is at capacity (${this.#options.slots} running, ${this.#waiting.length} waiting); retry later`),
       )
     }
     return new Promise<Slot>((resolve, reject) => {
-      const timeoutMs = this.options.queueTimeoutMs ?? 0
+      const timeoutMs = this.#options.queueTimeoutMs ?? 0
       const timer = timeoutMs > 0 ? setTimeout(() => leave(new TandemError('rate_limited', `no free slot within ${timeoutMs} ms; retry later`)), timeoutMs) : undefined
       const onAbort = () => leave(new TandemError('aborted', 'the request was aborted while waiting for a slot'))
       const cleanup = () => {
@@ -76,31 +79,31 @@ export class Admission {
         },
       }
       const leave = (error: TandemError) => {
-        const at = this.waiting.indexOf(waiter)
-        if (at >= 0) this.waiting.splice(at, 1)
+        const at = this.#waiting.indexOf(waiter)
+        if (at >= 0) this.#waiting.splice(at, 1)
         waiter.refuse(error)
       }
       signal?.addEventListener('abort', onAbort, { once: true })
-      this.waiting.push(waiter)
+      this.#waiting.push(waiter)
     })
   }
 
   /** Refuses everything waiting and everything after; running requests keep their slots. */
   close(error: TandemError): void {
-    this.closedWith = error
-    for (const waiter of this.waiting.splice(0)) waiter.refuse(error)
+    this.#closedWith = error
+    for (const waiter of this.#waiting.splice(0)) waiter.refuse(error)
   }
 
-  private slot(index: number): Slot {
+  #slot(index: number): Slot {
     let released = false
     return {
       index,
       release: () => {
         if (released) return
         released = true
-        const next = this.waiting.shift()
-        if (next) next.grant(this.slot(index))
-        else this.free.push(index)
+        const next = this.#waiting.shift()
+        if (next) next.grant(this.#slot(index))
+        else this.#free.push(index)
       },
     }
   }

@@ -1,5 +1,6 @@
 // The Node entry: the same app on @hono/node-server, for running everything in one box.
-// `npx tsx workers/edge/src/node.ts` (settings from the environment, as in wrangler.toml).
+// `node --conditions=@tandem/source workers/edge/src/node.ts` (settings from the environment, as in wrangler.toml):
+// Node strips the types itself, with no transform that wraps each function as tsx does.
 import { serve } from '@hono/node-server'
 import type { AddressInfo } from 'node:net'
 import { pathToFileURL } from 'node:url'

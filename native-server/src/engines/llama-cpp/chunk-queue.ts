@@ -14,14 +14,17 @@ type Ending = { finishReason: FinishReason; usage: Usage } | { error: unknown }
  * decode has started, so the HTTP work overlaps the model's.
  */
 export class ChunkQueue implements AsyncIterable<ChatCompletionChunk> {
-  private readonly chunks: ReturnType<typeof chunkMaker>
-  private pending: AnswerDelta = {}
-  private ending: Ending | undefined
-  private wake: (() => void) | undefined
-  private wakeScheduled = false
-  private timer: ReturnType<typeof setTimeout> | undefined
-  private lastReadAt = -Infinity
-  private completionTokens = 0
+  readonly #chunks: ReturnType<typeof chunkMaker>
+  readonly #onLeave: () => void
+  readonly #intervalMs: number
+  readonly #timings: { promptTokens: number } | undefined
+  #pending: AnswerDelta = {}
+  #ending: Ending | undefined
+  #wake: (() => void) | undefined
+  #wakeScheduled = false
+  #timer: ReturnType<typeof setTimeout> | undefined
+  #lastReadAt = -Infinity
+  #completionTokens = 0
 
   /**
    * `onLeave` runs when the reader stops before the end. With `timings` (the request asked for
@@ -30,61 +33,64 @@ export class ChunkQueue implements AsyncIterable<ChatCompletionChunk> {
    */
   constructor(
     identity: Parameters<typeof chunkMaker>[0],
-    private readonly onLeave: () => void,
-    private readonly intervalMs = 0,
-    private readonly timings?: { promptTokens: number },
+    onLeave: () => void,
+    intervalMs = 0,
+    timings?: { promptTokens: number },
   ) {
-    this.chunks = chunkMaker(identity)
+    this.#onLeave = onLeave
+    this.#intervalMs = intervalMs
+    this.#timings = timings
+    this.#chunks = chunkMaker(identity)
   }
 
   /** `completionTokens`: generated so far, this delta's tokens included. */
-  push(delta: AnswerDelta, completionTokens = this.completionTokens): void {
-    appendDelta(this.pending, delta)
-    this.completionTokens = completionTokens
-    this.schedule()
+  push(delta: AnswerDelta, completionTokens = this.#completionTokens): void {
+    appendDelta(this.#pending, delta)
+    this.#completionTokens = completionTokens
+    this.#schedule()
   }
 
-  private timingsNow(completionTokens = this.completionTokens): Timings | undefined {
-    return this.timings && { prompt_n: this.timings.promptTokens, predicted_n: completionTokens }
+  #timingsNow(completionTokens = this.#completionTokens): Timings | undefined {
+    return this.#timings && { prompt_n: this.#timings.promptTokens, predicted_n: completionTokens }
   }
 
   finish(finishReason: FinishReason, usage: Usage): void {
-    this.ending ??= { finishReason, usage }
-    this.schedule()
+    this.#ending ??= { finishReason, usage }
+    this.#schedule()
   }
 
   fail(error: unknown): void {
-    this.ending ??= { error }
-    this.schedule()
+    this.#ending ??= { error }
+    this.#schedule()
   }
 
-  private schedule(): void {
-    if (this.ending && this.timer !== undefined) {
-      clearTimeout(this.timer)
-      this.timer = undefined
-      this.wakeScheduled = false
+  #schedule(): void {
+    if (this.#ending && this.#timer !== undefined) {
+      clearTimeout(this.#timer)
+      this.#timer = undefined
+      this.#wakeScheduled = false
     }
-    if (this.wakeScheduled || !this.wake) return
-    this.wakeScheduled = true
-    const wait = this.ending ? 0 : this.lastReadAt + this.intervalMs - performance.now()
+    if (this.#wakeScheduled || !this.#wake) return
+    this.#wakeScheduled = true
+    const wait = this.#ending ? 0 : this.#lastReadAt + this.#intervalMs - performance.now()
     if (wait > 0) {
-      this.timer = setTimeout(() => this.wakeReader(), wait)
+      this.#timer = setTimeout(() => this.#wakeReader(), wait)
       return
     }
     // Two turns: node-llama-cpp dispatches the next decode from a setImmediate queued after this
     // push; the reader's HTTP work should start once that decode runs, not before it.
-    setImmediate(() => setImmediate(() => this.wakeReader()))
+    setImmediate(() => setImmediate(() => this.#wakeReader()))
   }
 
-  private empty(): boolean {
-    return this.pending.content === undefined && this.pending.tool_calls === undefined
+  #empty(): boolean {
+    return this.#pending.content === undefined && this.#pending.tool_calls === undefined
   }
 
-  private wakeReader(): void {
-    this.timer = undefined
-    this.wakeScheduled = false
-    const wake = this.wake
-    this.wake = undefined
+  #wakeReader(): void {
+    this.#timer = undefined
+    this.#wakeScheduled = false
+    const wake = this.#wake
+    this.#wake = undefined
     wake?.()
   }
 
@@ -92,29 +98,29 @@ export class ChunkQueue implements AsyncIterable<ChatCompletionChunk> {
     let done = false
     try {
       for (;;) {
-        const early = performance.now() < this.lastReadAt + this.intervalMs
-        if (!this.ending && (this.empty() || early)) {
-          const woken = new Promise<void>((resolve) => (this.wake = resolve))
-          if (!this.empty()) this.schedule()
+        const early = performance.now() < this.#lastReadAt + this.#intervalMs
+        if (!this.#ending && (this.#empty() || early)) {
+          const woken = new Promise<void>((resolve) => (this.#wake = resolve))
+          if (!this.#empty()) this.#schedule()
           await woken
         }
-        if (!this.empty()) {
-          const delta = this.pending
-          this.pending = {}
-          this.lastReadAt = performance.now()
-          yield this.chunks.delta(delta, this.timingsNow())
+        if (!this.#empty()) {
+          const delta = this.#pending
+          this.#pending = {}
+          this.#lastReadAt = performance.now()
+          yield this.#chunks.delta(delta, this.#timingsNow())
           continue
         }
-        const ending = this.ending!
+        const ending = this.#ending!
         done = true
         if ('error' in ending) throw ending.error
-        yield this.chunks.finish(ending.finishReason, this.timingsNow(ending.usage.completion_tokens))
-        yield this.chunks.usage(ending.usage)
+        yield this.#chunks.finish(ending.finishReason, this.#timingsNow(ending.usage.completion_tokens))
+        yield this.#chunks.usage(ending.usage)
         return
       }
     } finally {
-      clearTimeout(this.timer)
-      if (!done) this.onLeave()
+      clearTimeout(this.#timer)
+      if (!done) this.#onLeave()
     }
   }
 }

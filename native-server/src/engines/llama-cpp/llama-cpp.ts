@@ -65,16 +65,20 @@ const LOG_LEVELS: Record<string, 'debug' | 'info' | 'warn' | 'error'> = {
 /** node-llama-cpp in this process: CPU, or CUDA/Vulkan with layers split across every visible GPU. */
 export class LlamaCppEngine implements Engine {
   readonly name = 'llama-cpp'
-  private llama: Llama | undefined
-  private readonly loaded = new Map<string, Loaded>()
-  private draining: TandemError | undefined
+  #llama: Llama | undefined
+  readonly #loaded = new Map<string, Loaded>()
+  #draining: TandemError | undefined
 
-  constructor(private readonly options: LlamaCppOptions) {}
+  readonly #options: LlamaCppOptions
+
+  constructor(options: LlamaCppOptions) {
+    this.#options = options
+  }
 
   async load(): Promise<void> {
-    const { logger, threads } = this.options
-    this.llama = await startupStep(`--gpu ${this.options.gpu === false ? 'cpu' : this.options.gpu}: node-llama-cpp could not start`, () => getLlama({
-      gpu: this.options.gpu,
+    const { logger, threads } = this.#options
+    this.#llama = await startupStep(`--gpu ${this.#options.gpu === false ? 'cpu' : this.#options.gpu}: node-llama-cpp could not start`, () => getLlama({
+      gpu: this.#options.gpu,
       build: 'never',
       maxThreads: threads,
       logLevel: LlamaLogLevel.warn,
@@ -83,14 +87,14 @@ export class LlamaCppEngine implements Engine {
         if (text !== '') logger[LOG_LEVELS[level] ?? 'info']('llama.cpp', { message: text })
       },
     }))
-    logger.info('llama.cpp ready', { gpu: this.llama.gpu, threads, devices: await this.llama.getGpuDeviceNames() })
-    for (const { name, path } of this.options.models) this.loaded.set(name, await this.loadModel(this.llama, name, path))
+    logger.info('llama.cpp ready', { gpu: this.#llama.gpu, threads, devices: await this.#llama.getGpuDeviceNames() })
+    for (const { name, path } of this.#options.models) this.#loaded.set(name, await this.#loadModel(this.#llama, name, path))
   }
 
-  private async loadModel(llama: Llama, name: string, path: string): Promise<Loaded> {
-    const { parallel, batchSize, threads, logger } = this.options
-    const model = await startupStep(`--model ${name}: cannot load ${path}`, () => llama.loadModel({ modelPath: path, gpuLayers: this.options.gpuLayers }))
-    const contextSize = Math.min(this.options.contextSize, model.trainContextSize)
+  async #loadModel(llama: Llama, name: string, path: string): Promise<Loaded> {
+    const { parallel, batchSize, threads, logger } = this.#options
+    const model = await startupStep(`--model ${name}: cannot load ${path}`, () => llama.loadModel({ modelPath: path, gpuLayers: this.#options.gpuLayers }))
+    const contextSize = Math.min(this.#options.contextSize, model.trainContextSize)
     const context = await startupStep(`--model ${name}: cannot make a context of ${parallel} × ${contextSize} tokens`, () =>
       model.createContext({ contextSize, sequences: parallel, batchSize, threads }),
     )
@@ -113,7 +117,7 @@ export class LlamaCppEngine implements Engine {
       model,
       context,
       sequences: Array.from({ length: parallel }, () => context.getSequence()),
-      admission: new Admission({ slots: parallel, queueDepth: this.options.queueDepth, queueTimeoutMs: this.options.queueTimeoutMs }),
+      admission: new Admission({ slots: parallel, queueDepth: this.#options.queueDepth, queueTimeoutMs: this.#options.queueTimeoutMs }),
       gate: new StepGate(),
       // Tokenizers without byte tokens fall back to llama.cpp's own text for each token.
       bytesOf: table ? (token) => table[token] ?? new Uint8Array(0) : (token) => encoder.encode(model.detokenize([token])),
@@ -122,17 +126,17 @@ export class LlamaCppEngine implements Engine {
   }
 
   models(): readonly ServedModel[] {
-    return [...this.loaded.values()].map((entry) => entry.served)
+    return [...this.#loaded.values()].map((entry) => entry.served)
   }
 
   configuredModels(): readonly string[] {
-    return this.options.models.map((model) => model.name)
+    return this.#options.models.map((model) => model.name)
   }
 
   stats(): EngineStats {
-    const entries = [...this.loaded.values()]
+    const entries = [...this.#loaded.values()]
     return {
-      ready: this.llama !== undefined && entries.length === this.options.models.length && !this.draining,
+      ready: this.#llama !== undefined && entries.length === this.#options.models.length && !this.#draining,
       active: entries.reduce((sum, entry) => sum + entry.admission.active, 0),
       queued: entries.reduce((sum, entry) => sum + entry.admission.queued, 0),
       full: entries.length > 0 && entries.every((entry) => entry.admission.full),
@@ -142,8 +146,8 @@ export class LlamaCppEngine implements Engine {
   }
 
   async generate(request: ChatRequest, { id, created, signal }: GenerationContext): Promise<AsyncIterable<ChatCompletionChunk>> {
-    if (this.draining) throw this.draining
-    const entry = this.loaded.get(request.model)
+    if (this.#draining) throw this.#draining
+    const entry = this.#loaded.get(request.model)
     if (!entry) throw new TandemError('model_not_loaded', `model "${request.model}" is not loaded`, { param: 'model' })
     const prefix = assistantPrefix(request)
     const { contextSize } = entry.context
@@ -155,13 +159,13 @@ export class LlamaCppEngine implements Engine {
     if (room < 1) throw promptTooLong(prompt.length === contextSize ? `at least ${contextSize}` : String(prompt.length), contextSize)
     const sampling = samplingFor(request, entry.vocabularySize)
     const grammarText = grammarFor(request)
-    const grammar = grammarText === undefined ? undefined : await this.llama!.createGrammar({ grammar: grammarText })
+    const grammar = grammarText === undefined ? undefined : await this.#llama!.createGrammar({ grammar: grammarText })
     const slot = await entry.admission.acquire(signal)
 
     const stop = new AbortController()
     const runSignal = AbortSignal.any([signal, stop.signal])
     const timings = request.stream === true && request.timings_per_token === true ? { promptTokens: prompt.length } : undefined
-    const queue = new ChunkQueue({ id, created, model: request.model }, () => stop.abort(), this.options.streamIntervalMs, timings)
+    const queue = new ChunkQueue({ id, created, model: request.model }, () => stop.abort(), this.#options.streamIntervalMs, timings)
     const tokenBias = tokenBiasFor(entry.model, sampling.logitBias)
     const penalized = sampling.frequencyPenalty !== 0 || sampling.presencePenalty !== 0
     const sequence = entry.sequences[slot.index]!
@@ -208,19 +212,19 @@ export class LlamaCppEngine implements Engine {
   }
 
   drain(): void {
-    this.draining = new TandemError('upstream_unavailable', 'the server is shutting down')
-    for (const entry of this.loaded.values()) entry.admission.close(this.draining)
+    this.#draining = new TandemError('upstream_unavailable', 'the server is shutting down')
+    for (const entry of this.#loaded.values()) entry.admission.close(this.#draining)
   }
 
   async close(): Promise<void> {
     this.drain()
-    for (const entry of this.loaded.values()) {
+    for (const entry of this.#loaded.values()) {
       await entry.context.dispose()
       await entry.model.dispose()
     }
-    this.loaded.clear()
-    await this.llama?.dispose()
-    this.llama = undefined
+    this.#loaded.clear()
+    await this.#llama?.dispose()
+    this.#llama = undefined
   }
 }
 

@@ -6,40 +6,40 @@
  * together once every member is waiting.
  */
 export class StepGate {
-  private members = 0
-  private waiting: Array<() => void> = []
+  #members = 0
+  #waiting: Array<() => void> = []
   /** Steps taken, and sequences stepped in all of them: their ratio is the mean batch. */
   steps = 0
   sequencesStepped = 0
 
   /** A sequence starts generating. */
   join(): GateMember {
-    this.members++
+    this.#members++
     let left = false
     return {
       step: () => {
         if (left) return Promise.resolve()
-        const ready = new Promise<void>((resolve) => this.waiting.push(resolve))
-        this.releaseIfAllWaiting()
+        const ready = new Promise<void>((resolve) => this.#waiting.push(resolve))
+        this.#releaseIfAllWaiting()
         return ready
       },
       leave: () => {
         if (left) return
         left = true
-        this.members--
-        this.releaseIfAllWaiting()
+        this.#members--
+        this.#releaseIfAllWaiting()
       },
     }
   }
 
   get size(): number {
-    return this.members
+    return this.#members
   }
 
-  private releaseIfAllWaiting(): void {
-    if (this.waiting.length === 0 || this.waiting.length < this.members) return
-    const go = this.waiting
-    this.waiting = []
+  #releaseIfAllWaiting(): void {
+    if (this.#waiting.length === 0 || this.#waiting.length < this.#members) return
+    const go = this.#waiting
+    this.#waiting = []
     this.steps++
     this.sequencesStepped += go.length
     for (const resolve of go) resolve()

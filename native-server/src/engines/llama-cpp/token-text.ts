@@ -4,15 +4,19 @@
  * weights emit such bytes all the time). `end()` releases what is left.
  */
 export class TokenTextDecoder<T = number> {
-  private readonly decoder = new TextDecoder('utf-8')
+  readonly #decoder = new TextDecoder('utf-8')
 
-  constructor(private readonly bytesOf: (token: T) => Uint8Array) {}
+  readonly #bytesOf: (token: T) => Uint8Array
+
+  constructor(bytesOf: (token: T) => Uint8Array) {
+    this.#bytesOf = bytesOf
+  }
 
   push(token: T): string {
-    return this.decoder.decode(this.bytesOf(token), { stream: true })
+    return this.#decoder.decode(this.#bytesOf(token), { stream: true })
   }
 
   end(): string {
-    return this.decoder.decode()
+    return this.#decoder.decode()
   }
 }

@@ -18,70 +18,73 @@ export interface SupervisorOptions {
 
 /** Launches an engine command, restarts it with backoff when it dies, and stops it (and its children) on request. */
 export class Supervisor {
-  private child: ChildProcess | undefined
-  private stopping = false
-  private restartTimer: ReturnType<typeof setTimeout> | undefined
-  private backoffMs: number
-  private startedAt = 0
-  private exited: Promise<void> = Promise.resolve()
+  #child: ChildProcess | undefined
+  #stopping = false
+  #restartTimer: ReturnType<typeof setTimeout> | undefined
+  #backoffMs: number
+  #startedAt = 0
+  #exited: Promise<void> = Promise.resolve()
   restarts = 0
 
-  constructor(private readonly options: SupervisorOptions) {
-    this.backoffMs = options.initialBackoffMs ?? 1000
+  readonly #options: SupervisorOptions
+
+  constructor(options: SupervisorOptions) {
+    this.#options = options
+    this.#backoffMs = options.initialBackoffMs ?? 1000
   }
 
   get running(): boolean {
-    return this.child !== undefined
+    return this.#child !== undefined
   }
 
   /** The process id of the running command, if any. */
   get pid(): number | undefined {
-    return this.child?.pid
+    return this.#child?.pid
   }
 
   start(): void {
-    this.stopping = false
-    this.launch()
+    this.#stopping = false
+    this.#launch()
   }
 
-  private launch(): void {
-    const { command, logger } = this.options
-    const child = spawn('sh', ['-c', command], { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: this.options.env ?? process.env })
-    this.child = child
-    this.startedAt = performance.now()
+  #launch(): void {
+    const { command, logger } = this.#options
+    const child = spawn('sh', ['-c', command], { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: this.#options.env ?? process.env })
+    this.#child = child
+    this.#startedAt = performance.now()
     logger.info('upstream started', { pid: child.pid, restarts: this.restarts })
     for (const [name, stream] of [['stdout', child.stdout], ['stderr', child.stderr]] as const) {
       createInterface({ input: stream }).on('line', (line) => logger.info('upstream output', { stream: name, line }))
     }
-    this.exited = new Promise((resolve) => {
+    this.#exited = new Promise((resolve) => {
       child.once('error', (error) => logger.error('upstream could not start', { error }))
       child.once('close', (code, signal) => {
-        this.child = undefined
+        this.#child = undefined
         resolve()
-        this.options.onExit?.()
-        if (this.stopping) return logger.info('upstream stopped', { code, signal })
-        this.scheduleRestart(code, signal)
+        this.#options.onExit?.()
+        if (this.#stopping) return logger.info('upstream stopped', { code, signal })
+        this.#scheduleRestart(code, signal)
       })
     })
   }
 
-  private scheduleRestart(code: number | null, signal: NodeJS.Signals | null): void {
-    const initial = this.options.initialBackoffMs ?? 1000
-    if (performance.now() - this.startedAt >= (this.options.stableAfterMs ?? 60_000)) this.backoffMs = initial
-    const delay = this.backoffMs
-    this.backoffMs = Math.min(this.backoffMs * 2, this.options.maxBackoffMs ?? 30_000)
-    this.options.logger.warn('upstream exited; restarting', { code, signal, in_ms: delay })
-    this.restartTimer = setTimeout(() => {
+  #scheduleRestart(code: number | null, signal: NodeJS.Signals | null): void {
+    const initial = this.#options.initialBackoffMs ?? 1000
+    if (performance.now() - this.#startedAt >= (this.#options.stableAfterMs ?? 60_000)) this.#backoffMs = initial
+    const delay = this.#backoffMs
+    this.#backoffMs = Math.min(this.#backoffMs * 2, this.#options.maxBackoffMs ?? 30_000)
+    this.#options.logger.warn('upstream exited; restarting', { code, signal, in_ms: delay })
+    this.#restartTimer = setTimeout(() => {
       this.restarts++
-      this.launch()
+      this.#launch()
     }, delay)
   }
 
   /** SIGTERM to the whole group, SIGKILL after `timeoutMs`; no restart after this. */
   async stop(timeoutMs = 10_000): Promise<void> {
-    this.stopping = true
-    clearTimeout(this.restartTimer)
-    const child = this.child
+    this.#stopping = true
+    clearTimeout(this.#restartTimer)
+    const child = this.#child
     if (!child?.pid) return
     const signalGroup = (signal: NodeJS.Signals) => {
       try {
@@ -92,7 +95,7 @@ export class Supervisor {
     }
     signalGroup('SIGTERM')
     const killer = setTimeout(() => signalGroup('SIGKILL'), timeoutMs)
-    await this.exited
+    await this.#exited
     clearTimeout(killer)
   }
 }

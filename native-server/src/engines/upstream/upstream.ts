@@ -38,101 +38,104 @@ export interface UpstreamOptions {
 export class UpstreamEngine implements Engine {
   readonly name = 'upstream'
   /** Whether the last health check (or request) reached it. */
-  private healthy = false
-  private readonly admission: Admission
-  private readonly supervisor: Supervisor | undefined
-  private served: Array<ServedModel & { upstreamId: string }> = []
-  private loaded = false
-  private healthTimer: ReturnType<typeof setInterval> | undefined
-  private draining: TandemError | undefined
-  private readonly closing = new AbortController()
+  #healthy = false
+  readonly #admission: Admission
+  readonly #supervisor: Supervisor | undefined
+  #served: Array<ServedModel & { upstreamId: string }> = []
+  #loaded = false
+  #healthTimer: ReturnType<typeof setInterval> | undefined
+  #draining: TandemError | undefined
+  readonly #closing = new AbortController()
 
-  constructor(private readonly options: UpstreamOptions) {
-    this.admission = new Admission({ slots: options.parallel, queueDepth: options.queueDepth, queueTimeoutMs: options.queueTimeoutMs })
-    this.supervisor = options.command
+  readonly #options: UpstreamOptions
+
+  constructor(options: UpstreamOptions) {
+    this.#options = options
+    this.#admission = new Admission({ slots: options.parallel, queueDepth: options.queueDepth, queueTimeoutMs: options.queueTimeoutMs })
+    this.#supervisor = options.command
       ? new Supervisor({
           command: options.command,
           logger: options.logger.child({ upstream: options.url }),
           // Down at once, not at the next health check: nothing is sent to it until it is back.
-          onExit: () => (this.healthy = false),
+          onExit: () => (this.#healthy = false),
         })
       : undefined
   }
 
   async load(): Promise<void> {
-    this.supervisor?.start()
-    const deadline = performance.now() + this.options.readyTimeoutMs
+    this.#supervisor?.start()
+    const deadline = performance.now() + this.#options.readyTimeoutMs
     let listed: Model[] | undefined
     while (!listed) {
-      listed = await this.check()
+      listed = await this.#check()
       if (listed) break
-      if (this.closing.signal.aborted) throw new TandemError('upstream_unavailable', 'closed while waiting for the upstream')
+      if (this.#closing.signal.aborted) throw new TandemError('upstream_unavailable', 'closed while waiting for the upstream')
       if (performance.now() > deadline) {
-        await this.supervisor?.stop()
-        throw new TandemError('upstream_unavailable', `the upstream did not answer within ${this.options.readyTimeoutMs} ms: ${this.options.url}`)
+        await this.#supervisor?.stop()
+        throw new TandemError('upstream_unavailable', `the upstream did not answer within ${this.#options.readyTimeoutMs} ms: ${this.#options.url}`)
       }
       await new Promise((resolve) => setTimeout(resolve, 250))
     }
     const created = Math.floor(Date.now() / 1000)
-    const wanted = this.options.models.length > 0 ? this.options.models : listed.map(({ id }) => ({ name: id, source: id }))
-    this.served = wanted.map(({ name, source }) => {
+    const wanted = this.#options.models.length > 0 ? this.#options.models : listed.map(({ id }) => ({ name: id, source: id }))
+    this.#served = wanted.map(({ name, source }) => {
       const model = listed.find(({ id }) => id === source)
       return { id: name, upstreamId: source, created: model?.created || created, ownedBy: 'upstream', maxModelLen: model?.max_model_len ?? undefined }
     })
-    this.loaded = true
-    this.options.logger.info('upstream ready', { url: this.options.url, models: this.served.map((m) => `${m.id}→${m.upstreamId}`) })
-    this.healthTimer = setInterval(() => void this.check(), this.options.healthIntervalMs ?? 2000)
-    this.healthTimer.unref()
+    this.#loaded = true
+    this.#options.logger.info('upstream ready', { url: this.#options.url, models: this.#served.map((m) => `${m.id}→${m.upstreamId}`) })
+    this.#healthTimer = setInterval(() => void this.#check(), this.#options.healthIntervalMs ?? 2000)
+    this.#healthTimer.unref()
   }
 
   /** Marks the upstream healthy or not by `GET /v1/models`; its models when healthy. */
-  private async check(): Promise<Model[] | undefined> {
-    const { url, logger } = this.options
+  async #check(): Promise<Model[] | undefined> {
+    const { url, logger } = this.#options
     try {
-      const response = await fetch(`${url}/v1/models`, { signal: AbortSignal.any([AbortSignal.timeout(2000), this.closing.signal]) })
+      const response = await fetch(`${url}/v1/models`, { signal: AbortSignal.any([AbortSignal.timeout(2000), this.#closing.signal]) })
       const list = response.ok ? modelListSchema.safeParse(await response.json()) : undefined
       // A server still loading may already answer, with no models yet.
       const models = list?.success && list.data.data.length > 0 ? list.data.data : undefined
-      if (this.healthy !== (models !== undefined)) logger.info(models ? 'upstream up' : 'upstream down', { url })
-      this.healthy = models !== undefined
+      if (this.#healthy !== (models !== undefined)) logger.info(models ? 'upstream up' : 'upstream down', { url })
+      this.#healthy = models !== undefined
       return models
     } catch {
-      if (this.healthy) logger.warn('upstream down', { url })
-      this.healthy = false
+      if (this.#healthy) logger.warn('upstream down', { url })
+      this.#healthy = false
       return undefined
     }
   }
 
   /** The supervised command's process id (its process group), while it runs. */
   get supervisedPid(): number | undefined {
-    return this.supervisor?.pid
+    return this.#supervisor?.pid
   }
 
   models(): readonly ServedModel[] {
-    return this.served.map(({ id, created, ownedBy, maxModelLen }) => ({ id, created, ownedBy, maxModelLen }))
+    return this.#served.map(({ id, created, ownedBy, maxModelLen }) => ({ id, created, ownedBy, maxModelLen }))
   }
 
   configuredModels(): readonly string[] | undefined {
-    if (this.options.models.length > 0) return this.options.models.map((model) => model.name)
-    return this.loaded ? this.served.map((model) => model.id) : undefined
+    if (this.#options.models.length > 0) return this.#options.models.map((model) => model.name)
+    return this.#loaded ? this.#served.map((model) => model.id) : undefined
   }
 
   stats(): EngineStats {
     return {
-      ready: this.loaded && !this.draining && this.healthy,
-      active: this.admission.active,
-      queued: this.admission.queued,
-      full: this.admission.full,
+      ready: this.#loaded && !this.#draining && this.#healthy,
+      active: this.#admission.active,
+      queued: this.#admission.queued,
+      full: this.#admission.full,
     }
   }
 
   async generate(request: ChatRequest, { id, created, signal }: GenerationContext): Promise<AsyncIterable<ChatCompletionChunk>> {
-    if (this.draining) throw this.draining
-    const model = this.served.find((m) => m.id === request.model)
+    if (this.#draining) throw this.#draining
+    const model = this.#served.find((m) => m.id === request.model)
     if (!model) throw new TandemError('model_not_loaded', `model "${request.model}" is not served`, { param: 'model' })
-    const slot = await this.admission.acquire(signal)
+    const slot = await this.#admission.acquire(signal)
     try {
-      const response = await this.send(forwardedBody(request, model.upstreamId), signal)
+      const response = await this.#send(forwardedBody(request, model.upstreamId), signal)
       return rewriteChunks(response, { id, created, model: request.model }, () => slot.release())
     } catch (error) {
       slot.release()
@@ -141,9 +144,9 @@ export class UpstreamEngine implements Engine {
   }
 
   /** Posts to the upstream; one that cannot be reached is marked down until a health check finds it again. */
-  private async send(body: unknown, signal: AbortSignal): Promise<Response> {
-    const { url, logger } = this.options
-    if (!this.healthy) throw new TandemError('upstream_unavailable', 'the upstream is not reachable')
+  async #send(body: unknown, signal: AbortSignal): Promise<Response> {
+    const { url, logger } = this.#options
+    if (!this.#healthy) throw new TandemError('upstream_unavailable', 'the upstream is not reachable')
     let response: Response
     try {
       response = await fetch(`${url}/v1/chat/completions`, {
@@ -155,7 +158,7 @@ export class UpstreamEngine implements Engine {
     } catch (error) {
       if (signal.aborted) throw abortReason(signal)
       logger.warn('upstream unreachable', { url, error })
-      this.healthy = false
+      this.#healthy = false
       throw new TandemError('upstream_unavailable', 'the upstream is not reachable', { cause: error })
     }
     if (response.ok && response.body) return response
@@ -163,15 +166,15 @@ export class UpstreamEngine implements Engine {
   }
 
   drain(): void {
-    this.draining = new TandemError('upstream_unavailable', 'the server is shutting down')
-    this.admission.close(this.draining)
+    this.#draining = new TandemError('upstream_unavailable', 'the server is shutting down')
+    this.#admission.close(this.#draining)
   }
 
   async close(): Promise<void> {
     this.drain()
-    this.closing.abort()
-    clearInterval(this.healthTimer)
-    await this.supervisor?.stop()
+    this.#closing.abort()
+    clearInterval(this.#healthTimer)
+    await this.#supervisor?.stop()
   }
 }
 

@@ -67,22 +67,25 @@ export function tensorValues(bytes: Uint8Array, info: GgufTensorInfo): Float32Ar
 
 class ByteReader {
   at = 0
-  private readonly view: DataView
-  private static readonly decoder = new TextDecoder('utf-8', { fatal: true })
+  readonly #view: DataView
+  static readonly #decoder = new TextDecoder('utf-8', { fatal: true })
 
-  constructor(private readonly bytes: Uint8Array) {
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  readonly #bytes: Uint8Array
+
+  constructor(bytes: Uint8Array) {
+    this.#bytes = bytes
+    this.#view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   }
 
-  private take(n: number): number {
-    if (this.at + n > this.bytes.byteLength) throw new RangeError(`GGUF truncated: need ${n} bytes at ${this.at}, file has ${this.bytes.byteLength}`)
+  #take(n: number): number {
+    if (this.at + n > this.#bytes.byteLength) throw new RangeError(`GGUF truncated: need ${n} bytes at ${this.at}, file has ${this.#bytes.byteLength}`)
     const at = this.at
     this.at += n
     return at
   }
 
-  u32() { return this.view.getUint32(this.take(4), true) }
-  u64() { return this.view.getBigUint64(this.take(8), true) }
+  u32() { return this.#view.getUint32(this.#take(4), true) }
+  u64() { return this.#view.getBigUint64(this.#take(8), true) }
 
   /** A u64 count or offset, as a number (GGUF files here stay far below 2^53 bytes). */
   count(): number {
@@ -93,24 +96,24 @@ class ByteReader {
 
   string(): string {
     const length = this.count()
-    const at = this.take(length)
-    return ByteReader.decoder.decode(this.bytes.subarray(at, at + length))
+    const at = this.#take(length)
+    return ByteReader.#decoder.decode(this.#bytes.subarray(at, at + length))
   }
 
   scalar(type: GgufScalarType): number | bigint | boolean | string {
-    const v = this.view
+    const v = this.#view
     switch (type) {
-      case GgufValueType.UINT8: return v.getUint8(this.take(1))
-      case GgufValueType.INT8: return v.getInt8(this.take(1))
-      case GgufValueType.UINT16: return v.getUint16(this.take(2), true)
-      case GgufValueType.INT16: return v.getInt16(this.take(2), true)
-      case GgufValueType.UINT32: return v.getUint32(this.take(4), true)
-      case GgufValueType.INT32: return v.getInt32(this.take(4), true)
-      case GgufValueType.FLOAT32: return v.getFloat32(this.take(4), true)
-      case GgufValueType.FLOAT64: return v.getFloat64(this.take(8), true)
-      case GgufValueType.UINT64: return v.getBigUint64(this.take(8), true)
-      case GgufValueType.INT64: return v.getBigInt64(this.take(8), true)
-      case GgufValueType.BOOL: return v.getUint8(this.take(1)) !== 0
+      case GgufValueType.UINT8: return v.getUint8(this.#take(1))
+      case GgufValueType.INT8: return v.getInt8(this.#take(1))
+      case GgufValueType.UINT16: return v.getUint16(this.#take(2), true)
+      case GgufValueType.INT16: return v.getInt16(this.#take(2), true)
+      case GgufValueType.UINT32: return v.getUint32(this.#take(4), true)
+      case GgufValueType.INT32: return v.getInt32(this.#take(4), true)
+      case GgufValueType.FLOAT32: return v.getFloat32(this.#take(4), true)
+      case GgufValueType.FLOAT64: return v.getFloat64(this.#take(8), true)
+      case GgufValueType.UINT64: return v.getBigUint64(this.#take(8), true)
+      case GgufValueType.INT64: return v.getBigInt64(this.#take(8), true)
+      case GgufValueType.BOOL: return v.getUint8(this.#take(1)) !== 0
       case GgufValueType.STRING: return this.string()
       default: throw new Error(`unknown GGUF value type ${String(type)}`)
     }

@@ -49,43 +49,43 @@ export function alignUp(n: number, alignment: number): number {
 
 /** A growable little-endian buffer. */
 class ByteWriter {
-  private buffer = new Uint8Array(1 << 16)
-  private view = new DataView(this.buffer.buffer)
+  #buffer = new Uint8Array(1 << 16)
+  #view = new DataView(this.#buffer.buffer)
   length = 0
-  private static readonly encoder = new TextEncoder()
+  static readonly #encoder = new TextEncoder()
 
   bytes(): Uint8Array {
-    return this.buffer.subarray(0, this.length)
+    return this.#buffer.subarray(0, this.length)
   }
 
-  private reserve(n: number): number {
-    if (this.length + n > this.buffer.byteLength) {
-      const next = new Uint8Array(Math.max(this.buffer.byteLength * 2, this.length + n))
+  #reserve(n: number): number {
+    if (this.length + n > this.#buffer.byteLength) {
+      const next = new Uint8Array(Math.max(this.#buffer.byteLength * 2, this.length + n))
       next.set(this.bytes())
-      this.buffer = next
-      this.view = new DataView(next.buffer)
+      this.#buffer = next
+      this.#view = new DataView(next.buffer)
     }
     const at = this.length
     this.length += n
     return at
   }
 
-  u8(v: number) { const at = this.reserve(1); this.view.setUint8(at, v) }
-  i8(v: number) { const at = this.reserve(1); this.view.setInt8(at, v) }
-  u16(v: number) { const at = this.reserve(2); this.view.setUint16(at, v, true) }
-  i16(v: number) { const at = this.reserve(2); this.view.setInt16(at, v, true) }
-  u32(v: number) { const at = this.reserve(4); this.view.setUint32(at, v, true) }
-  i32(v: number) { const at = this.reserve(4); this.view.setInt32(at, v, true) }
-  f32(v: number) { const at = this.reserve(4); this.view.setFloat32(at, v, true) }
-  f64(v: number) { const at = this.reserve(8); this.view.setFloat64(at, v, true) }
-  u64(v: number | bigint) { const at = this.reserve(8); this.view.setBigUint64(at, BigInt(v), true) }
-  i64(v: number | bigint) { const at = this.reserve(8); this.view.setBigInt64(at, BigInt(v), true) }
+  u8(v: number) { const at = this.#reserve(1); this.#view.setUint8(at, v) }
+  i8(v: number) { const at = this.#reserve(1); this.#view.setInt8(at, v) }
+  u16(v: number) { const at = this.#reserve(2); this.#view.setUint16(at, v, true) }
+  i16(v: number) { const at = this.#reserve(2); this.#view.setInt16(at, v, true) }
+  u32(v: number) { const at = this.#reserve(4); this.#view.setUint32(at, v, true) }
+  i32(v: number) { const at = this.#reserve(4); this.#view.setInt32(at, v, true) }
+  f32(v: number) { const at = this.#reserve(4); this.#view.setFloat32(at, v, true) }
+  f64(v: number) { const at = this.#reserve(8); this.#view.setFloat64(at, v, true) }
+  u64(v: number | bigint) { const at = this.#reserve(8); this.#view.setBigUint64(at, BigInt(v), true) }
+  i64(v: number | bigint) { const at = this.#reserve(8); this.#view.setBigInt64(at, BigInt(v), true) }
 
   string(s: string) {
-    const encoded = ByteWriter.encoder.encode(s)
+    const encoded = ByteWriter.#encoder.encode(s)
     this.u64(encoded.byteLength)
-    const at = this.reserve(encoded.byteLength) // before reading this.buffer: reserving may replace it
-    this.buffer.set(encoded, at)
+    const at = this.#reserve(encoded.byteLength) // before reading this.#buffer: reserving may replace it
+    this.#buffer.set(encoded, at)
   }
 
   scalar(type: GgufScalarType, v: number | bigint | boolean | string) {

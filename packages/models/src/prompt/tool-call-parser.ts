@@ -28,59 +28,59 @@ function newCallId(): string {
  * back is only ever a prefix of `<tool_call>` or of a call's head, so there is nothing to flush.
  */
 export class ToolCallParser {
-  private state: State = { at: 'start' }
-  private buffer = ''
-  private index = -1
+  #state: State = { at: 'start' }
+  #buffer = ''
+  #index = -1
   /** Calls whose closing tag was read. */
   completeCalls = 0
 
   /** Whether the answer was calls, each of them whole: its finish reason is then `tool_calls`. */
   calledTools(): boolean {
-    return this.completeCalls > 0 && this.state.at === 'between' && this.buffer === ''
+    return this.completeCalls > 0 && this.#state.at === 'between' && this.#buffer === ''
   }
 
   push(text: string): AnswerDelta | undefined {
-    this.buffer += text
+    this.#buffer += text
     const delta: AnswerDelta = {}
     for (;;) {
-      const before = this.buffer
-      const state = this.state.at
-      this.step(delta)
-      if (this.buffer === before && this.state.at === state) break
+      const before = this.#buffer
+      const state = this.#state.at
+      this.#step(delta)
+      if (this.#buffer === before && this.#state.at === state) break
     }
     return delta.content === undefined && delta.tool_calls === undefined ? undefined : delta
   }
 
-  private step(delta: AnswerDelta): void {
-    const state = this.state
+  #step(delta: AnswerDelta): void {
+    const state = this.#state
     switch (state.at) {
       case 'start':
       case 'between':
-        if (this.buffer.startsWith(TOOL_CALL_OPEN)) {
-          this.buffer = this.buffer.slice(TOOL_CALL_OPEN.length)
-          this.state = { at: 'head' }
-        } else if (!TOOL_CALL_OPEN.startsWith(this.buffer)) this.toText(delta)
+        if (this.#buffer.startsWith(TOOL_CALL_OPEN)) {
+          this.#buffer = this.#buffer.slice(TOOL_CALL_OPEN.length)
+          this.#state = { at: 'head' }
+        } else if (!TOOL_CALL_OPEN.startsWith(this.#buffer)) this.#toText(delta)
         return
       case 'text':
-        this.toText(delta)
+        this.#toText(delta)
         return
       case 'head': {
-        const head = HEAD.exec(this.buffer)
+        const head = HEAD.exec(this.#buffer)
         if (head) {
-          this.index++
-          this.buffer = this.buffer.slice(head[0].length)
-          addCall(delta, { index: this.index, id: newCallId(), type: 'function', function: { name: head[1]!, arguments: '' } })
-          this.state = { at: 'arguments', depth: 0, inString: false, escaped: false }
-        } else if (!couldBecomeHead(this.buffer)) {
-          this.buffer = TOOL_CALL_OPEN + this.buffer
-          this.toText(delta)
+          this.#index++
+          this.#buffer = this.#buffer.slice(head[0].length)
+          addCall(delta, { index: this.#index, id: newCallId(), type: 'function', function: { name: head[1]!, arguments: '' } })
+          this.#state = { at: 'arguments', depth: 0, inString: false, escaped: false }
+        } else if (!couldBecomeHead(this.#buffer)) {
+          this.#buffer = TOOL_CALL_OPEN + this.#buffer
+          this.#toText(delta)
         }
         return
       }
       case 'arguments': {
         let end = -1
-        for (let i = 0; i < this.buffer.length && end < 0; i++) {
-          const char = this.buffer[i]!
+        for (let i = 0; i < this.#buffer.length && end < 0; i++) {
+          const char = this.#buffer[i]!
           if (state.inString) {
             if (state.escaped) state.escaped = false
             else if (char === '\\') state.escaped = true
@@ -92,25 +92,25 @@ export class ToolCallParser {
             if (state.depth === 0) end = i + 1
           }
         }
-        const piece = end < 0 ? this.buffer : this.buffer.slice(0, end)
-        this.buffer = end < 0 ? '' : this.buffer.slice(end)
-        if (piece !== '') addCall(delta, { index: this.index, function: { arguments: piece } })
-        if (end >= 0) this.state = { at: 'tail' }
+        const piece = end < 0 ? this.#buffer : this.#buffer.slice(0, end)
+        this.#buffer = end < 0 ? '' : this.#buffer.slice(end)
+        if (piece !== '') addCall(delta, { index: this.#index, function: { arguments: piece } })
+        if (end >= 0) this.#state = { at: 'tail' }
         return
       }
       case 'tail':
-        if (this.buffer.startsWith(TOOL_CALL_TAIL)) {
-          this.buffer = this.buffer.slice(TOOL_CALL_TAIL.length)
+        if (this.#buffer.startsWith(TOOL_CALL_TAIL)) {
+          this.#buffer = this.#buffer.slice(TOOL_CALL_TAIL.length)
           this.completeCalls++
-          this.state = { at: 'between' }
-        } else if (!TOOL_CALL_TAIL.startsWith(this.buffer)) this.toText(delta)
+          this.#state = { at: 'between' }
+        } else if (!TOOL_CALL_TAIL.startsWith(this.#buffer)) this.#toText(delta)
     }
   }
 
-  private toText(delta: AnswerDelta): void {
-    this.state = { at: 'text' }
-    if (this.buffer !== '') delta.content = (delta.content ?? '') + this.buffer
-    this.buffer = ''
+  #toText(delta: AnswerDelta): void {
+    this.#state = { at: 'text' }
+    if (this.#buffer !== '') delta.content = (delta.content ?? '') + this.#buffer
+    this.#buffer = ''
   }
 }
 

@@ -30,8 +30,11 @@ const KEYWORDS = new Set([...ANNOTATIONS, ...TYPED_KEYWORDS.keys(), 'type', 'enu
 const REF = /^#\/(\$defs|definitions)\/([^/]+)$/
 
 class Problem extends Error {
-  constructor(readonly path: SchemaPath, message: string) {
+  readonly path: SchemaPath
+
+  constructor(path: SchemaPath, message: string) {
     super(message)
+    this.path = path
   }
 }
 
@@ -67,13 +70,19 @@ function readRoot(input: unknown): JsonSchema {
 }
 
 class Reader {
-  private nodes = 0
-  constructor(private readonly defNames: ReadonlySet<string>, private readonly defsKey: string) {}
+  #nodes = 0
+  readonly #defNames: ReadonlySet<string>
+  readonly #defsKey: string
+
+  constructor(defNames: ReadonlySet<string>, defsKey: string) {
+    this.#defNames = defNames
+    this.#defsKey = defsKey
+  }
 
   read(input: unknown, path: SchemaPath, depth: number): SchemaNode {
     const schema = schemaObject(input, path)
     if (depth > LIMITS.maxDepth) throw new Problem(path, `nested deeper than ${LIMITS.maxDepth} levels; at most ${LIMITS.maxDepth} are supported`)
-    if (++this.nodes > LIMITS.maxNodes) throw new Problem(path, `the schema holds more than ${LIMITS.maxNodes} schemas; at most ${LIMITS.maxNodes} are supported`)
+    if (++this.#nodes > LIMITS.maxNodes) throw new Problem(path, `the schema holds more than ${LIMITS.maxNodes} schemas; at most ${LIMITS.maxNodes} are supported`)
     for (const key of Object.keys(schema)) {
       if (key === '$defs' || key === 'definitions') throw new Problem([...path, key], `"${key}" is supported at the root only`)
       if (!KEYWORDS.has(key)) throw new Problem([...path, key], `"${key}" is not supported`)
@@ -85,7 +94,7 @@ class Reader {
     }
     if ('$ref' in schema) {
       alone('$ref')
-      return { kind: 'ref', name: this.refName(schema.$ref, [...path, '$ref']) }
+      return { kind: 'ref', name: this.#refName(schema.$ref, [...path, '$ref']) }
     }
     if ('anyOf' in schema) {
       alone('anyOf')
@@ -94,14 +103,14 @@ class Reader {
     }
     const types = typesOf(schema, path)
     if ('enum' in schema || 'const' in schema) return enumOf(schema, path, types)
-    const nodes = types.map((type) => this.typed(type, schema, path, depth))
+    const nodes = types.map((type) => this.#typed(type, schema, path, depth))
     if (nodes.length === 0) return { kind: 'any' }
     return nodes.length === 1 ? nodes[0]! : { kind: 'any-of', options: nodes }
   }
 
-  private typed(type: TypeName, schema: Record<string, unknown>, path: SchemaPath, depth: number): SchemaNode {
+  #typed(type: TypeName, schema: Record<string, unknown>, path: SchemaPath, depth: number): SchemaNode {
     switch (type) {
-      case 'object': return this.object(schema, path, depth)
+      case 'object': return this.#object(schema, path, depth)
       case 'array': {
         const items = schema.items === undefined ? { kind: 'any' as const } : this.read(schema.items, [...path, 'items'], depth + 1)
         const { min, max } = bounds(schema, path, 'minItems', 'maxItems', LIMITS.maxItems)
@@ -129,7 +138,7 @@ class Reader {
     }
   }
 
-  private object(schema: Record<string, unknown>, path: SchemaPath, depth: number): SchemaNode {
+  #object(schema: Record<string, unknown>, path: SchemaPath, depth: number): SchemaNode {
     const additional = schema.additionalProperties
     if (additional !== undefined && typeof additional !== 'boolean') {
       throw new Problem([...path, 'additionalProperties'], '"additionalProperties" must be true or false; a schema there is not supported')
@@ -157,11 +166,11 @@ class Reader {
     return { kind: 'object', properties }
   }
 
-  private refName(ref: unknown, path: SchemaPath): string {
+  #refName(ref: unknown, path: SchemaPath): string {
     const match = typeof ref === 'string' ? REF.exec(ref) : null
-    if (!match) throw new Problem(path, `expected "#/${this.defsKey}/<name>"; other references are not supported`)
+    if (!match) throw new Problem(path, `expected "#/${this.#defsKey}/<name>"; other references are not supported`)
     const name = decodePointer(match[2]!)
-    if (match[1] !== this.defsKey || !this.defNames.has(name)) throw new Problem(path, `${JSON.stringify(ref)} names no schema in "${this.defsKey}"`)
+    if (match[1] !== this.#defsKey || !this.#defNames.has(name)) throw new Problem(path, `${JSON.stringify(ref)} names no schema in "${this.#defsKey}"`)
     return name
   }
 }
