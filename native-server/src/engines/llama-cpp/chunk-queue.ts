@@ -1,26 +1,18 @@
 import { appendDelta, type AnswerDelta } from '@tandem/models'
-import type { ChatCompletionChunk, FinishReason, Usage } from '@tandem/protocol'
+import { Coalescer, type ChatCompletionChunk, type FinishReason, type Usage } from '@tandem/protocol'
 import { chunkMaker, type Timings } from './chunks.ts'
 
-type Ending = { finishReason: FinishReason; usage: Usage } | { error: unknown }
-
 /**
- * Between a generation and its reader. The generation pushes deltas (text, tool-call pieces) and
- * never waits; the reader gets everything pushed since its last read as one chunk, so a reader that falls behind (a slow
- * client, a busy core) catches up in fewer, larger chunks instead of one per token. A reader is
- * woken at most once per `intervalMs` (the first text and the end at once): a display shows no
- * more than a frame per ~16 ms anyway, and on a fast model a chunk per token makes the HTTP path
- * and the client compete with decoding for the CPU. Readers are woken after the generation's next
- * decode has started, so the HTTP work overlaps the model's.
+ * Between a generation and its reader: the generation pushes deltas (text, tool-call pieces) and
+ * never waits; the reader gets everything pushed since its last read as one chunk, at most one per
+ * `intervalMs` (the first text and the end at once), by the rule of `Coalescer` (`@tandem/protocol`),
+ * which the local worker follows across its boundary too. Readers are woken after the
+ * generation's next decode has started, so the HTTP work overlaps the model's.
  */
 export class ChunkQueue implements AsyncIterable<ChatCompletionChunk> {
   private readonly chunks: ReturnType<typeof chunkMaker>
-  private pending: AnswerDelta = {}
-  private ending: Ending | undefined
-  private wake: (() => void) | undefined
-  private wakeScheduled = false
-  private timer: ReturnType<typeof setTimeout> | undefined
-  private lastReadAt = -Infinity
+  private readonly deltas: Coalescer<AnswerDelta>
+  private ending: { finishReason: FinishReason; usage: Usage } | undefined
   private completionTokens = 0
 
   /**
@@ -31,89 +23,49 @@ export class ChunkQueue implements AsyncIterable<ChatCompletionChunk> {
   constructor(
     identity: Parameters<typeof chunkMaker>[0],
     private readonly onLeave: () => void,
-    private readonly intervalMs = 0,
+    intervalMs = 0,
     private readonly timings?: { promptTokens: number },
   ) {
     this.chunks = chunkMaker(identity)
+    // Two turns: node-llama-cpp dispatches the next decode from a setImmediate queued after a push.
+    this.deltas = new Coalescer({ intervalMs, defer: (wake) => setImmediate(() => setImmediate(wake)) })
   }
 
   /** `completionTokens`: generated so far, this delta's tokens included. */
   push(delta: AnswerDelta, completionTokens = this.completionTokens): void {
-    appendDelta(this.pending, delta)
     this.completionTokens = completionTokens
-    this.schedule()
+    this.deltas.push(delta)
+  }
+
+  finish(finishReason: FinishReason, usage: Usage): void {
+    this.ending ??= { finishReason, usage }
+    this.deltas.end()
+  }
+
+  fail(error: unknown): void {
+    this.deltas.fail(error)
   }
 
   private timingsNow(completionTokens = this.completionTokens): Timings | undefined {
     return this.timings && { prompt_n: this.timings.promptTokens, predicted_n: completionTokens }
   }
 
-  finish(finishReason: FinishReason, usage: Usage): void {
-    this.ending ??= { finishReason, usage }
-    this.schedule()
-  }
-
-  fail(error: unknown): void {
-    this.ending ??= { error }
-    this.schedule()
-  }
-
-  private schedule(): void {
-    if (this.ending && this.timer !== undefined) {
-      clearTimeout(this.timer)
-      this.timer = undefined
-      this.wakeScheduled = false
-    }
-    if (this.wakeScheduled || !this.wake) return
-    this.wakeScheduled = true
-    const wait = this.ending ? 0 : this.lastReadAt + this.intervalMs - performance.now()
-    if (wait > 0) {
-      this.timer = setTimeout(() => this.wakeReader(), wait)
-      return
-    }
-    // Two turns: node-llama-cpp dispatches the next decode from a setImmediate queued after this
-    // push; the reader's HTTP work should start once that decode runs, not before it.
-    setImmediate(() => setImmediate(() => this.wakeReader()))
-  }
-
-  private empty(): boolean {
-    return this.pending.content === undefined && this.pending.tool_calls === undefined
-  }
-
-  private wakeReader(): void {
-    this.timer = undefined
-    this.wakeScheduled = false
-    const wake = this.wake
-    this.wake = undefined
-    wake?.()
-  }
-
   async *[Symbol.asyncIterator](): AsyncGenerator<ChatCompletionChunk, void, undefined> {
     let done = false
     try {
-      for (;;) {
-        const early = performance.now() < this.lastReadAt + this.intervalMs
-        if (!this.ending && (this.empty() || early)) {
-          const woken = new Promise<void>((resolve) => (this.wake = resolve))
-          if (!this.empty()) this.schedule()
-          await woken
-        }
-        if (!this.empty()) {
-          const delta = this.pending
-          this.pending = {}
-          this.lastReadAt = performance.now()
-          yield this.chunks.delta(delta, this.timingsNow())
-          continue
-        }
-        const ending = this.ending!
-        done = true
-        if ('error' in ending) throw ending.error
-        yield this.chunks.finish(ending.finishReason, this.timingsNow(ending.usage.completion_tokens))
-        yield this.chunks.usage(ending.usage)
-        return
+      for await (const batch of this.deltas) {
+        const delta: AnswerDelta = {}
+        for (const more of batch) appendDelta(delta, more)
+        if (delta.content !== undefined || delta.tool_calls !== undefined) yield this.chunks.delta(delta, this.timingsNow())
       }
+      done = true
+      const ending = this.ending!
+      yield this.chunks.finish(ending.finishReason, this.timingsNow(ending.usage.completion_tokens))
+      yield this.chunks.usage(ending.usage)
+    } catch (error) {
+      done = true
+      throw error
     } finally {
-      clearTimeout(this.timer)
       if (!done) this.onLeave()
     }
   }
