@@ -44,7 +44,7 @@ export async function breakdown(page: Page, result: ChatResult): Promise<Record<
   // Only this start's steps: a warm round after it measures its own prompt.
   const span = (name: string) => {
     const mine = spans.filter((s) => s.name === name && s.start < firstToken)
-    if (mine.length === 0) throw new Error(`the worker measured no "${name}"`)
+    if (mine.length === 0) throw new Error(`the worker measured no "${name}" before the first token (it measured: ${spans.map((s) => `${s.name} ${(s.start - firstToken).toFixed(0)}..${(s.end - firstToken).toFixed(0)}`).join(", ")})`)
     return { start: Math.min(...mine.map((s) => s.start)), end: Math.max(...mine.map((s) => s.end)) }
   }
   const steps = {

@@ -39,6 +39,8 @@ for (const [name, run] of Object.entries(benches)) {
   // Committed, one file per benchmark: every figure a README quotes comes from one of these.
   const body = ran.map((r) => `## ${r.name}\n\n${r.markdown}\n`).join('\n')
   await writeFile(new URL(`${name}.md`, dir), `# bench/${name}.ts\n\n${day}${quick ? ' (--quick)' : ''}, ${machine}\n\n${body}`)
+  // Charts a benchmark draws of its own (SVG), committed beside its table.
+  for (const r of ran) for (const [file, text] of Object.entries((r as { files?: Record<string, string> }).files ?? {})) await writeFile(new URL(file, dir), text)
 }
 
 for (const result of results) console.log(`\n## ${result.name}\n\n${result.markdown}\n`)

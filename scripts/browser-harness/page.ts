@@ -17,6 +17,9 @@ export interface ChatRun {
   threads?: number
   mlc?: Record<string, MlcRecord>
   minLocalTokensPerSecond?: number
+  localTimeoutMs?: number
+  /** Before each repeat after the first, waits until the local model has loaded (its last progress event). */
+  awaitLoad?: boolean
   request: Omit<ChatRequestInput, 'model' | 'stream'>
   /** Terminates the worker once this many characters of the answer have arrived. */
   killWorkerAfterChars?: number
@@ -75,6 +78,7 @@ async function chat(run: ChatRun): Promise<ChatResult> {
       ...(run.threads ? { threads: run.threads } : {}),
       ...(run.mlc ? { mlc: run.mlc } : {}),
       ...(run.minLocalTokensPerSecond ? { minLocalTokensPerSecond: run.minLocalTokensPerSecond } : {}),
+      ...(run.localTimeoutMs ? { localTimeoutMs: run.localTimeoutMs } : {}),
     },
   })
   const result: ChatResult = { plan: await tandem.plan(), text: '', chunks: [], progress: [], routeChanges: [], rounds: [], totalMs: 0, workersStarted: 0, workersCreatedAt, startedAt }
@@ -87,6 +91,7 @@ async function chat(run: ChatRun): Promise<ChatResult> {
   let toolChars = 0
   try {
     for (let round = 0; round < (run.repeat ?? 1); round++) {
+      if (round > 0 && run.awaitLoad) await loaded(result.progress)
       const roundStarted = performance.now()
       const timing = { at: now(), firstContentMs: 0, lastContentMs: 0, contentChunks: 0 }
       result.rounds.push(timing)
@@ -120,6 +125,11 @@ async function chat(run: ChatRun): Promise<ChatResult> {
     else await tandem.close()
   }
   return result
+}
+
+/** Resolves once the progress events say the model is loaded (the load's last event). */
+async function loaded(progress: ChatResult['progress']): Promise<void> {
+  while (!progress.some((p) => p.stage === 'load' && p.fraction === 1)) await new Promise((resolve) => setTimeout(resolve, 50))
 }
 
 async function modelsDir(): Promise<FileSystemDirectoryHandle> {

@@ -434,6 +434,33 @@ describe('the local runtime in Chromium (real worker, wllama, tiny Grok-2 shards
       expect(slow.chunks.some((c) => c.tandem?.route === 'local')).toBe(false)
     })
 
+    it('answers through the gateway when a first load runs past localTimeoutMs, says why, and the next request runs on the model that kept loading', async () => {
+      await call('clearStorage')
+      const before = await metric(native, 'tandem_requests_total')
+      server.throttle(2e6) // the 8 MB download takes seconds: far past the watchdog
+      const result = await chat({ route: 'prefer-local', remote: remote(), request: HELLO, localTimeoutMs: 300, repeat: 2, awaitLoad: true }).finally(() => server.throttle(undefined))
+      expect(result.error).toBeUndefined()
+      expect(result.plan.local).toMatchObject({ cached: false, watchdogMs: 300 })
+      const first = result.chunks.slice(0, result.chunks.findIndex((c) => c.usage) + 1)
+      const second = result.chunks.slice(first.length)
+      // The first answer: all from the gateway, saying why; native-server counted it.
+      expect(first.length).toBeGreaterThan(1)
+      expect(first.every((c) => c.tandem?.route === 'remote')).toBe(true)
+      const timedOut = /^the local route did not load grok-2-tiny \w+ within 300 ms \(options\.local\.localTimeoutMs\); it goes on loading for the next request; continued on the remote route$/
+      expect(first[0]!.tandem?.reason).toMatch(timedOut)
+      expect(result.routeChanges).toEqual([expect.objectContaining({ from: 'local', to: 'remote', code: 'timeout', continuedAt: 0, reason: expect.stringMatching(timedOut) })])
+      expect(first.map((c) => c.choices[0]?.delta.content ?? '').join('')).not.toBe('')
+      expect(await metric(native, 'tandem_requests_total')).toBe(before + 1)
+      // Meanwhile the same worker went on downloading and loading (each shard fetched once), so the next request ran locally.
+      expect(result.workersStarted).toBe(1)
+      const shards = shardRequests().map((r) => r.path)
+      expect(shards.length).toBeGreaterThan(0)
+      expect(new Set(shards).size).toBe(shards.length)
+      expect(second.length).toBeGreaterThan(1)
+      expect(second.every((c) => c.tandem?.route === 'local')).toBe(true)
+      expect(await metric(native, 'tandem_requests_total')).toBe(before + 1)
+    })
+
     it('ends a local answer killed inside a tool call\'s arguments with tool_call_interrupted: never a duplicated, interleaved or broken call', async () => {
       const result = await chat({ route: 'prefer-local', remote: remote(), request: DEFINE_WORD, killWorkerAfterToolChars: 4 })
       expect(result.killedAtToolChars).toBeGreaterThanOrEqual(4)

@@ -1,64 +1,27 @@
 // <tandem-chat> in Debian's Chromium against the real stack: a native-server on the tiny Grok-2 and
 // the gateway in workerd, with a publishable key for the page's origin. Screenshots of each state
 // go to test-results/chat-element/.
-import { mkdir } from 'node:fs/promises'
-import { fileURLToPath } from 'node:url'
-import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchChromium, type IsolatedServer } from '../../scripts/browser-harness/index.ts'
-import { startPageStack, type PageStack } from '../browser/page-stack.ts'
-import { closeAll, keys, metric, type Gateway, type Upstream } from '../edge/harness.ts'
+import { keys, metric, type Gateway, type Upstream } from '../edge/harness.ts'
+import type { IsolatedServer } from '../../scripts/browser-harness/index.ts'
+import { KEY, SHOTS, assistantText, idle, sendByKeyboard, startChatPages, type ChatPages, type Opened } from './chat-page.ts'
 
-const SHOTS = fileURLToPath(new URL('../../test-results/chat-element/', import.meta.url))
-const KEY = 'pk_chat_element_test'
-
-let stack: PageStack | undefined
+let pages: ChatPages | undefined
 let upstream: Upstream | undefined
 let gateway: Gateway | undefined
 let site: IsolatedServer | undefined
-let browser: Awaited<ReturnType<typeof launchChromium>> | undefined
 
 beforeAll(async () => {
-  stack = await startPageStack(fileURLToPath(new URL('./page/', import.meta.url)), KEY)
-  ;({ upstream, gateway, site } = stack)
-  browser = await launchChromium()
-  await mkdir(SHOTS, { recursive: true })
+  pages = await startChatPages()
+  ;({ upstream, gateway, site } = pages.stack)
 })
 
 afterAll(async () => {
-  await closeAll(browser, stack)
+  await pages?.close()
 })
 
-interface Opened {
-  page: Page
-  /** Uncaught exceptions and console errors other than the browser's own failed-fetch lines. */
-  problems: string[]
-}
-
-async function open(query: Record<string, string>, request: object): Promise<Opened> {
-  const page = await browser!.context.newPage()
-  const problems: string[] = []
-  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`))
-  page.on('console', (message) => {
-    if (message.type() === 'error' && !/Failed to load resource|net::ERR_/.test(message.text())) problems.push(`console: ${message.text()}`)
-  })
-  await page.goto(`${site!.url}/?${new URLSearchParams(query)}`)
-  await page.waitForFunction(() => document.title === 'ready')
-  await page.evaluate((options) => Object.assign(document.querySelector('tandem-chat')!, { requestOptions: options }), request)
-  return { page, problems }
-}
-
+const open = (query: Record<string, string>, request: object): Promise<Opened> => pages!.open(query, request)
 const greedy = { temperature: 0 }
-
-/** Types a message and sends it with Enter, as a keyboard user would. */
-async function sendByKeyboard(page: Page, text: string) {
-  await page.locator('tandem-chat textarea').focus()
-  await page.keyboard.type(text)
-  await page.keyboard.press('Enter')
-}
-
-const assistantText = (page: Page) => page.locator('tandem-chat .assistant').last().innerText()
-const idle = (page: Page) => page.waitForFunction(() => !document.querySelector('tandem-chat')!.hasAttribute('busy'), undefined, { timeout: 45_000 })
 
 describe('<tandem-chat> against native-server through the workerd gateway', () => {
   it('streams an answer on the remote route, shows the route, its reason and tokens/s, and keeps the conversation', async () => {
@@ -130,6 +93,30 @@ describe('<tandem-chat> against native-server through the workerd gateway', () =
       // The server cancelled the generation (its completion counter moves only when a generation
       // ends, so it cannot tell a stopped one from one still running).
       await expect.poll(() => metric(upstream!.server, 'tandem_cancellations_total'), { timeout: 5_000 }).toBe(cancelledBefore + 1)
+      expect(problems).toEqual([])
+    } finally {
+      await page.close()
+    }
+  })
+
+  it('says so when the model ends its turn without a word, and the next question still answers', async () => {
+    // Every text token of the tiny Grok-2's vocabulary (its last three are the control tokens) pushed down: it ends its turn at once.
+    const noText = Object.fromEntries(Array.from({ length: 4093 }, (_, id) => [id, -100]))
+    const { page, problems } = await open({ gateway: `${gateway!.url}/v1`, 'publishable-key': KEY, route: 'remote-only' }, { ...greedy, logit_bias: noText })
+    try {
+      await sendByKeyboard(page, 'Hi')
+      await idle(page)
+      expect(await page.locator('tandem-chat .assistant').count()).toBe(1)
+      expect(await assistantText(page)).toBe('The model gave no answer.')
+      expect(await page.locator('tandem-chat .assistant .meta').count()).toBe(1)
+      expect(await page.locator('tandem-chat [role=alert]').isHidden()).toBe(true)
+      await page.screenshot({ path: `${SHOTS}empty-answer.png` })
+
+      await page.evaluate(() => Object.assign(document.querySelector('tandem-chat')!, { requestOptions: { temperature: 0, max_tokens: 12 } }))
+      await sendByKeyboard(page, 'Hello')
+      await idle(page)
+      expect((await assistantText(page)).trim()).not.toBe('')
+      expect(await assistantText(page)).not.toBe('The model gave no answer.')
       expect(problems).toEqual([])
     } finally {
       await page.close()

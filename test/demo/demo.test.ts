@@ -13,6 +13,7 @@ import { startDemoServer, type DemoSettings } from '../../scripts/demo-server.ts
 import type { IsolatedServer } from '../../scripts/static-server.ts'
 import { launchChromium } from '../../scripts/browser-harness/index.ts'
 import { closeAll, gatewayEnv, sha256, startUpstream, startWorkerdGateway, type Gateway, type Upstream } from '../edge/harness.ts'
+import { define } from '../../demo/src/define-word.ts'
 
 const SHOTS = fileURLToPath(new URL('../../test-results/demo/', import.meta.url))
 const KEY = 'pk_demo_test'
@@ -43,24 +44,23 @@ afterAll(async () => {
   if (built) await rm(built, { recursive: true, force: true })
 })
 
-async function openDemo(page: Page, route: string) {
+/** Opens the demo with these settings (they are kept in localStorage, so each test sets all it relies on). */
+async function openDemo(page: Page, route: string, tool = 'auto') {
   await page.goto(demo!.url)
   await page.waitForFunction(() => document.documentElement.dataset.ready === 'true')
   await page.selectOption('#route', route)
+  await page.selectOption('#tool', tool)
   await page.evaluate(() => Object.assign(document.querySelector('tandem-chat')!, { requestOptions: { temperature: 0, max_tokens: 48 } }))
 }
 
+/** Sends `text` and returns the answer's text as the element reports it (`tandem-done`): '' when there was none. */
 async function ask(page: Page, text: string): Promise<string> {
-  await page.evaluate(() => {
-    const chat = document.querySelector('tandem-chat')!
-    chat.removeAttribute('data-done')
-    chat.addEventListener('tandem-done', () => chat.setAttribute('data-done', ''), { once: true })
-  })
+  const done = page.evaluate(
+    () => new Promise<string>((resolve) => document.querySelector('tandem-chat')!.addEventListener('tandem-done', (event) => resolve((event as CustomEvent<{ text: string }>).detail.text), { once: true })),
+  )
   await page.locator('tandem-chat textarea').fill(text)
   await page.locator('tandem-chat .send').click()
-  await page.waitForFunction(() => document.querySelector('tandem-chat')!.hasAttribute('data-done'), undefined, { timeout: 50_000 })
-  const answers = page.locator('tandem-chat .assistant')
-  return (await answers.count()) ? answers.last().innerText() : ''
+  return Promise.race([done, page.waitForTimeout(50_000).then(() => Promise.reject(new Error(`no answer to "${text}" within 50 s`)))])
 }
 
 describe('the demo PWA', () => {
@@ -121,6 +121,35 @@ describe('the demo PWA', () => {
       await page.close()
     }
   })
+
+  for (const route of ['remote-only', 'local-only']) {
+    it(`shows the define_word tool at work on ${route}: the call, the dictionary's definition, and the answer going on`, async () => {
+      // The call forced (the demo's "on every question"): under auto only a model trained to call it does.
+      const page = await browser!.context.newPage()
+      const errors: string[] = []
+      page.on('pageerror', (error) => errors.push(error.message))
+      try {
+        await openDemo(page, route, 'forced')
+        await page.evaluate(() => Object.assign(document.querySelector('tandem-chat')!, { requestOptions: { temperature: 0, max_tokens: 160 } }))
+        // Today's tiny model, forced, never closes the word's string: bounded here, the demo's run (its dictionary) kept.
+        await page.evaluate(() => {
+          const chat = document.querySelector('tandem-chat') as unknown as { tools: Array<{ parameters: object }> }
+          chat.tools = chat.tools.map((tool) => ({ ...tool, parameters: { type: 'object', properties: { word: { type: 'string', maxLength: 24 } }, required: ['word'], additionalProperties: false } }))
+        })
+        await ask(page, 'What does cat mean?')
+        expect(await page.locator('tandem-chat [role=alert]').isHidden()).toBe(true)
+        expect(await page.locator('tandem-chat .tool .name').innerText()).toBe('define_word')
+        const { word } = JSON.parse(await page.locator('tandem-chat .tool .args').innerText()) as { word: string }
+        expect(await page.locator('tandem-chat .tool .result').innerText()).toBe(`→ ${define(word)}`)
+        const roles = await page.evaluate(() => (document.querySelector('tandem-chat') as unknown as { messages: Array<{ role: string }> }).messages.map((m) => m.role))
+        expect(roles).toEqual(['user', 'assistant', 'tool', 'assistant'])
+        await page.screenshot({ path: `${SHOTS}define-word-${route}.png` })
+        expect(errors).toEqual([])
+      } finally {
+        await page.close()
+      }
+    })
+  }
 
   it('never shows a stale route or plan: after a mode change, a cleared cache, a new conversation', async () => {
     const page = await browser!.context.newPage()

@@ -177,7 +177,7 @@ describe('the browser starters, in Chromium', () => {
   /** Sends `text` in one <tandem-chat> and returns what a person reads: the answer and the route badge. */
   async function ask(page: Page, chat: string, text: string): Promise<{ answer: string; route: string }> {
     // Greedy: sampled, the tiny model now and then ends its turn at once (about 1 answer in 30 to
-    // 'Say something.'), and an empty answer shows no bubble to read.
+    // 'Say something.'), and an empty answer shows only a note saying so.
     await page.locator(chat).evaluate((element) => Object.assign(element, { requestOptions: { temperature: 0 } }))
     await page.locator(`${chat} textarea`).fill(text)
     await page.locator(`${chat} textarea`).press('Enter')

@@ -1,4 +1,5 @@
 import {
+  collectCompletion,
   effectiveMaxTokens,
   encodeChatStream,
   errorResponse,
@@ -11,7 +12,6 @@ import {
   type ChatRequest,
   type Logger,
 } from '@tandem/protocol'
-import { collectCompletion } from './collect-completion.ts'
 import type { Engine } from '../engines/index.ts'
 import { observeGeneration, type GenerationSummary, type ServerMetrics } from '../metrics/index.ts'
 

@@ -4,6 +4,7 @@ export { TandemChat } from './tandem-chat.ts'
 export { parseMarkdown, renderMarkdown, safeHref } from './markdown.ts'
 export type { Block, Inline } from './markdown.ts'
 export type { ChatMessageInput } from './chat-message.ts'
+export type { ChatTool, ChatToolChoice } from './tools.ts'
 
 /** Registers `<tandem-chat>` once (importing this module does it). */
 export function defineTandemChat(name = 'tandem-chat'): void {

@@ -1,5 +1,5 @@
 // The element's shadow styles. Hooks for pages: custom properties (--tandem-*) and parts
-// (header, status, reason, log, message, user, assistant, progress, error, form, input, send, stop, stats).
+// (header, status, reason, log, message, user, assistant, tool, progress, error, form, input, send, stop, stats).
 export const styles = `
 :host {
   --tandem-bg: #ffffff; --tandem-fg: #1b1f24; --tandem-muted: #5b6570; --tandem-accent: #3355ff;
@@ -27,6 +27,10 @@ header { display: flex; flex-wrap: wrap; gap: .25rem .75rem; font-size: .85em; c
 @keyframes blink { to { opacity: 0; } }
 @media (prefers-reduced-motion: reduce) { .assistant[aria-busy="true"]::after { animation: none; } }
 .meta { font-size: .8em; color: var(--tandem-muted); margin-top: .25rem; }
+.tool { font-size: .85em; border-left: 3px solid var(--tandem-border); padding: .15rem .5rem; margin: .35rem 0; }
+.tool .call { font-family: var(--tandem-mono); color: var(--tandem-muted); }
+.tool .name { font-weight: 600; color: var(--tandem-fg); }
+.tool .failed { color: var(--tandem-error); }
 pre { background: rgba(127,127,127,.15); padding: .5rem; border-radius: 6px; overflow-x: auto; }
 code { font-family: var(--tandem-mono); font-size: .92em; }
 a { color: var(--tandem-accent); }

@@ -1,10 +1,11 @@
 // <tandem-chat>: a streaming chat on @tandem/sdk. Attributes configure it; the conversation lives in
 // the element. Model text is rendered as DOM built from a safe Markdown subset, never as HTML.
-import { ROUTE_MODES, TandemError, createTandem, type ChatStream, type CreateParams, type Plan, type RouteMode, type Tandem, type TandemOptions } from '@tandem/sdk'
+import { ROUTE_MODES, TandemError, createTandem, type CreateParams, type Plan, type RouteMode, type Tandem, type TandemOptions } from '@tandem/sdk'
 import type { ChatMessageInput } from './chat-message.ts'
-import { renderMarkdown } from './markdown.ts'
+import { AnswerView } from './answer-view.ts'
 import { describeError } from './messages.ts'
 import { styles } from './styles.ts'
+import { MAX_STEPS, readTools, recordedCall, runToolCall, toolFields, type ChatTool, type ChatToolChoice } from './tools.ts'
 
 const template = `
 <header part="header"><span class="route" part="route"></span><span class="reason" part="reason"></span></header>
@@ -30,9 +31,12 @@ export class TandemChat extends HTMLElement {
   static bundledWorker: (() => Worker) | undefined
   /** Extra request fields for every message (temperature, max_tokens, logit_bias, …). */
   requestOptions: Omit<CreateParams, 'messages' | 'stream' | 'signal'> = {}
+  /** Whether the model must call a tool at the start of each answer: `auto` (default), `none`, `required`, or a tool's name. */
+  toolChoice: ChatToolChoice = 'auto'
 
   #tandem: Tandem | undefined
-  #stream: ChatStream | undefined
+  #controller: AbortController | undefined
+  #tools: ChatTool[] = []
   #history: ChatMessageInput[] = []
   #stopped = false
   readonly #root: ShadowRoot
@@ -85,7 +89,19 @@ export class TandemChat extends HTMLElement {
   }
 
   get busy(): boolean {
-    return this.#stream !== undefined
+    return this.#controller !== undefined
+  }
+
+  /**
+   * Tools the model may call: `{ name, description, parameters, run, timeoutMs }`. The element shows each call, runs it,
+   * and continues the answer with its result. Checked when set: a bad tool throws, naming the field.
+   */
+  get tools(): readonly ChatTool[] {
+    return this.#tools
+  }
+
+  set tools(tools: readonly ChatTool[]) {
+    this.#tools = readTools(tools)
   }
 
   /** Forgets the conversation, and the route it took. */
@@ -106,11 +122,11 @@ export class TandemChat extends HTMLElement {
     await this.#reset()
   }
 
-  /** Aborts the answer in progress: generation stops where it runs. */
+  /** Aborts the answer in progress: generation stops where it runs, and a tool call running is given up. */
   stop(): void {
-    if (!this.#stream) return
+    if (!this.#controller) return
     this.#stopped = true
-    this.#stream.abort()
+    this.#controller.abort()
   }
 
   /** Where the next message would go, and why. */
@@ -123,50 +139,72 @@ export class TandemChat extends HTMLElement {
     if (!content || this.busy) return
     this.#el.input.value = ''
     this.#showError(undefined)
+    const start = this.#history.length
     this.#history.push({ role: 'user', content })
     this.#append('user', 'You').textContent = content
     const bubble = this.#append('assistant', 'Assistant')
+    const view = new AnswerView(bubble)
     bubble.setAttribute('aria-busy', 'true')
+    const controller = new AbortController()
+    this.#controller = controller
     this.#setBusy(true)
     let answer = ''
+    let stepText = ''
+    let cut = false
     this.#stopped = false
     let chunks = 0
     let firstAt = 0
     let usageTokens: number | undefined
-    let frame = 0
-    const paint = () => {
-      frame = 0
-      bubble.replaceChildren(renderMarkdown(answer))
-    }
     try {
       const tandem = this.#client()
-      const stream = await tandem.chat.completions.create({ ...this.requestOptions, messages: [...this.#history], stream: true })
-      this.#stream = stream
-      if (tandem === this.#tandem) this.#showRoute(stream.route, stream.plan.reasons)
-      this.#el.progress.hidden = true
-      for await (const chunk of stream) {
-        if (chunk.usage) usageTokens = chunk.usage.completion_tokens
-        const delta = chunk.choices[0]?.delta.content
-        if (!delta) continue
-        if (chunks++ === 0) firstAt = performance.now()
-        answer += delta
-        frame ||= requestAnimationFrame(paint)
-        this.#showRate(usageTokens ?? chunks, firstAt)
+      const tools = this.#tools
+      for (let step = 0; step < MAX_STEPS && !controller.signal.aborted; step++) {
+        const request = { ...this.requestOptions, ...toolFields(tools, this.toolChoice, step), messages: [...this.#history], stream: true as const, signal: controller.signal }
+        const stream = await tandem.chat.completions.create(request)
+        if (tandem === this.#tandem) this.#showRoute(stream.route, stream.plan.reasons)
+        this.#el.progress.hidden = true
+        stepText = ''
+        for await (const chunk of stream) {
+          if (chunk.usage) usageTokens = (usageTokens ?? 0) + chunk.usage.completion_tokens // once per step
+          const delta = chunk.choices[0]?.delta.content
+          if (!delta) continue
+          if (chunks++ === 0) firstAt = performance.now()
+          answer += delta
+          stepText += delta
+          view.write(delta)
+          this.#showRate(usageTokens ?? chunks, firstAt)
+        }
+        const [choice] = (await stream.finalCompletion()).choices
+        const calls = choice?.message.tool_calls ?? []
+        if (choice?.finish_reason !== 'tool_calls' || calls.length === 0) {
+          cut = calls.length > 0
+          break
+        }
+        this.#history.push({ role: 'assistant', content: stepText || null, tool_calls: calls.map(recordedCall) })
+        stepText = ''
+        const results = await Promise.all(
+          calls.map(async (call) => {
+            const block = view.toolCall(call.function.name, call.function.arguments)
+            const outcome = await runToolCall(call, tools, controller.signal)
+            block.settle(outcome)
+            return { role: 'tool' as const, tool_call_id: call.id, content: outcome.content }
+          }),
+        )
+        this.#history.push(...results)
       }
     } catch (error) {
-      if (!(TandemError.isInstance(error) && error.code === 'aborted' && this.#stopped)) {
+      if (!this.#stopped) {
         this.#showError(error)
-        if (!answer) this.#history.pop()
+        if (this.#history.length === start + 1 && !answer) this.#history.length = start
       }
     } finally {
       const stopped = this.#stopped
-      this.#stream = undefined
-      cancelAnimationFrame(frame)
-      paint()
+      this.#controller = undefined
       bubble.removeAttribute('aria-busy')
-      if (stopped) bubble.append(this.#note('stopped'))
-      if (answer) this.#history.push({ role: 'assistant', content: answer })
-      else if (!stopped) bubble.remove()
+      if (stepText) this.#history.push({ role: 'assistant', content: stepText })
+      const failed = !this.#el.error.hidden
+      view.paint(...(stopped ? ['stopped'] : cut ? ['The answer ended inside a tool call (max_tokens), which was not run.'] : view.empty && !failed ? ['The model gave no answer.'] : []))
+      if (view.empty && failed) bubble.remove()
       if (chunks) this.#showRate(usageTokens ?? chunks, firstAt)
       this.#el.progress.hidden = true
       this.#setBusy(false)
@@ -220,13 +258,6 @@ export class TandemChat extends HTMLElement {
     this.#el.log.append(bubble)
     bubble.scrollIntoView?.({ block: 'end' })
     return bubble
-  }
-
-  #note(text: string): HTMLElement {
-    const note = document.createElement('div')
-    note.className = 'meta'
-    note.textContent = text
-    return note
   }
 
   #setBusy(busy: boolean) {

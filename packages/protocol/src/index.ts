@@ -21,6 +21,7 @@ export {
   usageSchema,
 } from './chat-response.ts'
 export type { ChatCompletion, ChatCompletionChunk, FinishReason, TandemRoute, Usage } from './chat-response.ts'
+export { collectCompletion } from './collect-completion.ts'
 
 export { modelListSchema, modelSchema } from './models-list.ts'
 export type { Model, ModelList } from './models-list.ts'

@@ -1,5 +1,4 @@
-import { TandemError, encodeChatStream, type ChatCompletion, type ChatCompletionChunk, type ChatStreamPart } from '@tandem/protocol'
-import { assembleCompletion } from './assemble.ts'
+import { TandemError, collectCompletion, encodeChatStream, type ChatCompletion, type ChatCompletionChunk, type ChatStreamPart } from '@tandem/protocol'
 import type { Plan } from './plan/planner.ts'
 import type { Route } from './transport.ts'
 
@@ -11,6 +10,9 @@ export class ChatStream implements AsyncIterable<ChatCompletionChunk> {
   #parts: AsyncIterable<ChatStreamPart>
   #controller: AbortController
   #consumed = false
+  #finished = false
+  /** The chunks yielded so far, so the answer can be assembled after a loop that read it. */
+  #chunks: ChatCompletionChunk[] = []
   #route: Route
   readonly plan: Plan
 
@@ -38,23 +40,23 @@ export class ChatStream implements AsyncIterable<ChatCompletionChunk> {
   async *[Symbol.asyncIterator](): AsyncIterator<ChatCompletionChunk> {
     if (this.#consumed) throw new TandemError('invalid_request', 'a ChatStream can be iterated once')
     this.#consumed = true
-    let finished = false
     try {
       for await (const part of this.#parts) {
         if (part.type === 'chunk') {
           if (part.chunk.tandem) this.#route = part.chunk.tandem.route
+          this.#chunks.push(part.chunk)
           yield part.chunk
         }
         else if (part.type === 'error') throw this.signal.aborted ? new TandemError('aborted', 'the request was aborted', { cause: part.error }) : part.error
         else {
-          finished = true
+          this.#finished = true
           return
         }
       }
       if (this.signal.aborted) throw new TandemError('aborted', 'the request was aborted')
     } finally {
       // Leaving the loop early (break, throw) must stop generation, not just stop reading.
-      if (!finished) this.#controller.abort()
+      if (!this.#finished) this.#controller.abort()
     }
   }
 
@@ -63,10 +65,13 @@ export class ChatStream implements AsyncIterable<ChatCompletionChunk> {
     return encodeChatStream(this)
   }
 
-  /** Reads the rest of the stream and returns it as one ChatCompletion. */
+  /**
+   * The whole answer as one ChatCompletion (text, tool calls, finish reason, usage): reads the stream,
+   * or, after a `for await` loop has read it to its end, joins the chunks that loop saw.
+   */
   async finalCompletion(): Promise<ChatCompletion> {
-    const chunks: ChatCompletionChunk[] = []
-    for await (const chunk of this) chunks.push(chunk)
-    return assembleCompletion(chunks)
+    if (!this.#consumed) for await (const chunk of this) void chunk
+    else if (!this.#finished) throw new TandemError('invalid_request', 'the stream has not been read to its end')
+    return collectCompletion(this.#chunks)
   }
 }

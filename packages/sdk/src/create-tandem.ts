@@ -71,7 +71,7 @@ export function createTandem(input: TandemOptions): Tandem {
       hasRemote: remote !== undefined,
       hasLocalRuntime: runtimes !== undefined,
       cachedVariants: await cachedVariants(modelId, profile),
-      ...(runtimes && { localSpeeds: await readLocalSpeeds(), minLocalTokensPerSecond: options.local?.minLocalTokensPerSecond }),
+      ...(runtimes && { localSpeeds: await readLocalSpeeds(), minLocalTokensPerSecond: options.local?.minLocalTokensPerSecond, localTimeoutMs: options.local?.localTimeoutMs }),
     }
     const plan = planRoute(input)
     // The gateway's list is read only when the plan leans on the gateway: a local answer does not wait for it.
@@ -84,10 +84,11 @@ export function createTandem(input: TandemOptions): Tandem {
   }
 
   function localTransport(request: ChatRequest, plan: Plan, profile: DeviceProfile): Transport {
-    const { variant } = plan.local!
+    const { variant, watchdogMs } = plan.local!
     return createLocalTransport({
       runtimes: runtimes!,
       load: loadRequestFor(options, request.model, plan, profile),
+      watchdogMs,
       onProgress: (progress) => events.emit('progress', { ...progress, model: request.model, variant }),
     })
   }

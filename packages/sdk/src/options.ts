@@ -32,6 +32,12 @@ export const tandemOptionsSchema = z.object({
        * IndexedDB per model, variant and backend), `prefer-local` takes the remote route.
        */
       minLocalTokensPerSecond: z.number().positive().optional(),
+      /**
+       * A watchdog on loading the model (download, verify, load): a request whose local load takes
+       * longer goes to the remote route instead, and the model keeps loading for the next request.
+       * Only where a remote route can take over (not `local-only`, not offline).
+       */
+      localTimeoutMs: z.number().positive().optional(),
     })
     .optional(),
   route: z.enum(ROUTE_MODES).default('prefer-local'),

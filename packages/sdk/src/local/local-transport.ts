@@ -7,6 +7,8 @@ export interface LocalTransportOptions {
   runtimes: RuntimeHolder
   /** What to load: the planner's variant and backend, and where its shards are. */
   load: LoadRequestInput
+  /** A load still running after this long ends the stream with `timeout` (for the failover to take over); the load goes on. */
+  watchdogMs?: number
   onProgress?(progress: LoadProgress): void
 }
 
@@ -17,7 +19,7 @@ const LOCAL = { route: 'local' as const }
  * the transferred answer stream. Every wait races the worker's death, so a killed or crashed worker
  * ends the stream with an error at once instead of a stall — the failover takes it from there.
  */
-export function createLocalTransport({ runtimes, load, onProgress }: LocalTransportOptions): Transport {
+export function createLocalTransport({ runtimes, load, watchdogMs, onProgress }: LocalTransportOptions): Transport {
   return {
     route: 'local',
     async *stream(request, signal): AsyncGenerator<ChatStreamPart> {
@@ -28,7 +30,16 @@ export function createLocalTransport({ runtimes, load, onProgress }: LocalTransp
           throw error
         })
         stop.catch(() => {})
-        const loaded = await Promise.race([worker.runtime.load(load, onProgress && proxy(onProgress)), stop])
+        const loading = worker.runtime.load(load, onProgress && proxy(onProgress))
+        // Outlives this request when the watchdog fires: the worker keeps loading for the next one.
+        loading.catch(() => {})
+        const watchdog = watchdogMs === undefined ? undefined : overdue(watchdogMs)
+        const loaded = await Promise.race([loading, stop, ...(watchdog ? [watchdog.fired] : [])]).finally(() => watchdog?.cancel())
+        if (loaded === OVERDUE) {
+          const message = `the local route did not load ${load.model} ${load.variant} within ${watchdogMs} ms (options.local.localTimeoutMs); it goes on loading for the next request`
+          yield { type: 'error', error: new TandemError('timeout', message) }
+          return
+        }
         if (!loaded.ok) {
           yield { type: 'error', error: loadFailure(load, fromWireError(loaded)) }
           return
@@ -68,6 +79,14 @@ function loadFailure(load: LoadRequestInput, error: TandemError): TandemError {
   const from = load.manifestUrl ? ` from the models URL ${new URL('.', load.manifestUrl).href}` : ' (its MLC build)'
   const message = `the local route could not load ${load.model} ${load.variant}${from}: ${error.message}`
   return new TandemError(error.code === 'quota' ? 'quota' : 'local_unavailable', message, { cause: error })
+}
+
+const OVERDUE = Symbol('overdue')
+
+function overdue(ms: number): { fired: Promise<typeof OVERDUE>; cancel(): void } {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const fired = new Promise<typeof OVERDUE>((resolve) => (timer = setTimeout(() => resolve(OVERDUE), ms)))
+  return { fired, cancel: () => clearTimeout(timer) }
 }
 
 function aborted(signal: AbortSignal): Promise<TandemError> {

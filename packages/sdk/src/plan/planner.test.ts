@@ -116,6 +116,32 @@ describe('planRoute', () => {
     if (route !== 'remote') expect(plan.reasons.join(' ')).not.toMatch(/remote: the gateway serves/)
   })
 
+  // The watchdog on a local load (options.local.localTimeoutMs): armed only where the remote route can take the request.
+  it.each<[string, RouteMode, Partial<PlanInput>, Plan['route'], number | undefined, RegExp]>([
+    ['prefer-local with a gateway: armed', 'prefer-local', {}, 'local', 1500,
+      /^a load that takes over 1500 ms \(options\.local\.localTimeoutMs\) sends the request to the remote route; the model keeps loading for the next one$/],
+    ['cached and loaded before or not, the plan arms it alike', 'prefer-local', { cachedVariants: ['q4_0'] }, 'local', 1500, /a load that takes over 1500 ms/],
+    ['local-only: nothing to fall back to, not applied', 'local-only', {}, 'local', undefined,
+      /^options\.local\.localTimeoutMs \(1500 ms\) is not applied: route mode is local-only, so no other route can take over$/],
+    ['no remote configured: not applied', 'prefer-local', { hasRemote: false }, 'local', undefined, /is not applied: no remote configured \(options\.remote\)/],
+    ['offline with the model cached: not applied', 'prefer-local', { device: offline, cachedVariants: ['q4_0'] }, 'local', undefined, /is not applied: offline: the gateway cannot be reached/],
+    ['prefer-remote, local because the gateway does not serve the model: not applied', 'prefer-remote', { gatewayModels: { ids: ['grok-2'] } }, 'local', undefined,
+      /is not applied: the gateway does not serve grok-2-tiny/],
+    ['the remote route chosen: no watchdog to speak of', 'prefer-remote', {}, 'remote', undefined, /^remote: the gateway serves grok-2-tiny$/],
+  ])('localTimeoutMs: %s', (_what, mode, extra, route, watchdogMs, reason) => {
+    const plan = planRoute({ device: desktop, model: findModel('grok-2-tiny'), modelId: 'grok-2-tiny', mode, contextLength: 4096, hasRemote: true, gatewayModels: served, hasLocalRuntime: true, cachedVariants: [], localTimeoutMs: 1500, ...extra })
+    expect(plan.route).toBe(route)
+    expect(plan.local?.watchdogMs).toBe(watchdogMs)
+    expect(plan.reasons).toContainEqual(expect.stringMatching(reason))
+    if (route === 'remote') expect(plan.reasons.join(' ')).not.toMatch(/localTimeoutMs/)
+  })
+
+  it('without localTimeoutMs a local plan has no watchdog and says nothing of one', () => {
+    const plan = planRoute({ device: desktop, model: findModel('grok-2-tiny'), modelId: 'grok-2-tiny', mode: 'prefer-local', contextLength: 4096, hasRemote: true, hasLocalRuntime: true, cachedVariants: [] })
+    expect(plan.local).toEqual({ variant: 'q8_0', backend: 'webgpu', cached: false })
+    expect(plan.reasons.join(' ')).not.toMatch(/localTimeoutMs|watchdog/)
+  })
+
   it('lists every device variant as a candidate with its memory and download', () => {
     const plan = planRoute({ device: desktop, model: findModel('grok-2'), modelId: 'grok-2', mode: 'prefer-local', contextLength: 8192, hasRemote: true, hasLocalRuntime: true, cachedVariants: [] })
     expect(plan.candidates.map((c) => c.variant)).toEqual(['q8_0', 'q4_k_m', 'q2_k', 'tq1_0'])

@@ -23,6 +23,8 @@ export interface PlanInput {
   localSpeeds?: LocalSpeeds
   /** Below this measured decode speed, `prefer-local` takes the remote route when it can. */
   minLocalTokensPerSecond?: number
+  /** The caller's watchdog on a local load: past it, the request goes to the remote route (where there is one). */
+  localTimeoutMs?: number
 }
 
 export type GatewayModels = { ids: readonly string[] } | { error: string }
@@ -40,7 +42,8 @@ export interface Candidate {
 
 export interface Plan {
   route: 'local' | 'remote' | 'none'
-  local?: { variant: string; backend: Backend; cached: boolean }
+  /** `watchdogMs`: a load that takes longer sends this request to the remote route; absent where none can take over. */
+  local?: { variant: string; backend: Backend; cached: boolean; watchdogMs?: number }
   /**
    * For `none`, the code a request is refused with: `not_found` (the gateway does not serve the
    * model), `network` (offline), `invalid_request` (remote-only without a remote), else `local_unavailable`.
@@ -86,7 +89,8 @@ export function planRoute(input: PlanInput): Plan {
   const local = (): Plan => {
     explainLocal()
     if (!device.online) reasons.push('offline, and the model is cached: local')
-    return { route: 'local', local: { variant: chosen!.variant, backend: chosen!.backend!, cached: chosen!.cached }, reasons, candidates }
+    const watchdogMs = watchdog(input, remote, reasons)
+    return { route: 'local', local: { variant: chosen!.variant, backend: chosen!.backend!, cached: chosen!.cached, ...(watchdogMs && { watchdogMs }) }, reasons, candidates }
   }
   const toRemote = (): Plan => {
     reasons.push(remote.reason!)
@@ -131,6 +135,19 @@ export function planRoute(input: PlanInput): Plan {
       explainLocal()
       return none()
   }
+}
+
+/** The load watchdog, where the remote route can take a request whose local load runs past it; says which. */
+function watchdog({ localTimeoutMs, mode }: PlanInput, remote: RemoteAvailability, reasons: string[]): number | undefined {
+  if (localTimeoutMs === undefined) return undefined
+  const option = `options.local.localTimeoutMs (${localTimeoutMs} ms)`
+  const unarmed = mode === 'local-only' ? 'route mode is local-only' : remote.problem
+  if (unarmed) {
+    reasons.push(`${option} is not applied: ${unarmed}, so no other route can take over`)
+    return undefined
+  }
+  reasons.push(`a load that takes over ${localTimeoutMs} ms (options.local.localTimeoutMs) sends the request to the remote route; the model keeps loading for the next one`)
+  return localTimeoutMs
 }
 
 interface RemoteAvailability {

@@ -1,10 +1,17 @@
-import { TandemError, type ChatCompletion, type ChatCompletionChunk, type FinishReason, type ToolCall, type Usage } from '@tandem/protocol'
+import type { ChatCompletion, ChatCompletionChunk, FinishReason, Usage } from './chat-response.ts'
+import type { ToolCall } from './chat-tools.ts'
+import { TandemError } from './errors.ts'
 
 type Logprobs = NonNullable<ChatCompletion['choices'][number]['logprobs']>
 
-/** A whole completion from its chunks, for requests that do not stream. */
-export async function collectCompletion(chunks: AsyncIterable<ChatCompletionChunk>): Promise<ChatCompletion> {
+/**
+ * A stream's chunks joined into the ChatCompletion a request without `stream` gets: what
+ * native-server answers and what the SDK's `finalCompletion()` returns. A stream without a chunk,
+ * a finish reason or usage was cut short, and is an error rather than a completion that looks whole.
+ */
+export async function collectCompletion(chunks: AsyncIterable<ChatCompletionChunk> | Iterable<ChatCompletionChunk>): Promise<ChatCompletion> {
   let head: ChatCompletionChunk | undefined
+  let route: ChatCompletionChunk['tandem']
   let content = ''
   let refusal: string | null = null
   let finishReason: FinishReason | undefined
@@ -14,6 +21,7 @@ export async function collectCompletion(chunks: AsyncIterable<ChatCompletionChun
   for await (const chunk of chunks) {
     head ??= chunk
     if (chunk.usage) usage = chunk.usage
+    if (chunk.tandem) route = chunk.tandem
     const choice = chunk.choices[0]
     if (!choice) continue
     content += choice.delta.content ?? ''
@@ -31,7 +39,9 @@ export async function collectCompletion(chunks: AsyncIterable<ChatCompletionChun
     }
     if (choice.finish_reason) finishReason = choice.finish_reason
   }
-  if (!head || !finishReason) throw new TandemError('upstream_error', 'the completion ended before it finished')
+  if (!head) throw new TandemError('upstream_error', 'the stream ended without a chunk')
+  if (!finishReason) throw new TandemError('upstream_error', 'the completion ended before it finished')
+  if (!usage) throw new TandemError('upstream_error', 'the server did not report usage (stream_options.include_usage)')
   const calls = toolCalls.filter(Boolean)
   return {
     id: head.id,
@@ -46,7 +56,8 @@ export async function collectCompletion(chunks: AsyncIterable<ChatCompletionChun
         logprobs,
       },
     ],
-    usage: usage ?? { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 },
+    usage,
     ...(head.system_fingerprint ? { system_fingerprint: head.system_fingerprint } : {}),
+    ...(route ? { tandem: route } : {}),
   }
 }
