@@ -24,9 +24,12 @@ self.onmessage = async ({ data }: MessageEvent<DecodeFloorMessage>) => {
   const parsed = parseChatRequest({ ...data.request, stream: true })
   if (!parsed.ok) throw parsed.error
   let instance: Wllama | undefined
+  let stage = 'load'
   try {
     instance = await loadWllama({ files: data.shards.map((bytes) => new Blob([bytes])), request: { backend: 'wasm', threads: data.threads }, wasm: data.wasm })
+    stage = 'prompt'
     const stream = await instance.createChatCompletion({ ...toWllamaParams(parsed.value), stream: true } as Parameters<Wllama['createChatCompletion']>[0] & { stream: true })
+    stage = 'decode'
     let contentChunks = 0
     let first = 0
     let last = 0
@@ -37,7 +40,7 @@ self.onmessage = async ({ data }: MessageEvent<DecodeFloorMessage>) => {
     }
     self.postMessage({ contentChunks, decodeMs: last - first } satisfies DecodeFloorResult)
   } catch (error) {
-    self.postMessage({ error: String(error) } satisfies DecodeFloorResult)
+    self.postMessage({ error: `${stage}: ${String(error)}` } satisfies DecodeFloorResult)
   } finally {
     await instance?.exit()
   }

@@ -228,6 +228,13 @@ const harness = {
     await (await navigator.storage.getDirectory()).removeEntry('tandem-models', { recursive: true }).catch(() => {})
     if (runtime) await caches.delete('tandem-runtime')
   },
+  /** The files stored for a model's variant in OPFS, with their sizes. */
+  async storedFiles(model: string, variant: string) {
+    const dir = await (await (await modelsDir()).getDirectoryHandle(model, { create: true })).getDirectoryHandle(variant, { create: true })
+    const files: Array<{ name: string; size: number }> = []
+    for await (const [name, handle] of dir.entries()) if (handle instanceof FileSystemFileHandle) files.push({ name, size: (await handle.getFile()).size })
+    return files
+  },
   /** Flips one byte of a stored shard, as a failing disk or another program would. */
   async corruptShard(model: string, variant: string, name: string, at: number) {
     const file = await (await (await (await modelsDir()).getDirectoryHandle(model)).getDirectoryHandle(variant)).getFileHandle(name)

@@ -233,6 +233,38 @@ describe('the local runtime in Chromium (real worker, wllama, tiny Grok-2 shards
     expect(shardRequests()).toEqual([])
   })
 
+  it('ends a download the storage quota cuts midway (a real QuotaExceededError) with quota, leaves no unfinished shard, and answers once the quota allows', async () => {
+    await call('clearStorage')
+    const { manifest } = await ensureTinyModel()
+    const cdp = await browser.context.newCDPSession(page)
+    const origin = new URL(server.url).origin
+    const usage = async () => (await page.evaluate(() => navigator.storage.estimate())).usage ?? 0
+    let result: ChatResult
+    try {
+      const before = await usage()
+      server.throttle(256 * 1024) // per shard: ~11 s for the whole of one, time enough to cut it
+      const chatting = chat({ request: HELLO })
+      await expect.poll(usage, { timeout: 30_000, interval: 50 }).toBeGreaterThan(before + 256 * 1024)
+      // The browser's own quota for this origin, lowered under the download's feet: the next write it cannot hold fails.
+      await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: (await usage()) + 64 * 1024 })
+      result = await chatting
+    } finally {
+      server.throttle(undefined)
+      await cdp.send('Storage.overrideQuotaForOrigin', { origin }) // the browser's own quota again
+      await cdp.detach()
+    }
+    expect(result.error?.code).toBe('quota')
+    expect(result.error?.message).toMatch(/could not load grok-2-tiny \S+ .*storage quota for this site ran out during the download .*the unfinished shards were removed/)
+    const variant = result.plan.local!.variant
+    const expected = new Map(manifest.variants.find((v) => v.id === variant)!.files.map((f) => [f.name, f.bytes]))
+    for (const stored of await call('storedFiles', 'grok-2-tiny', variant)) expect(stored.size).toBe(expected.get(stored.name))
+
+    const again = await chat({ request: HELLO })
+    expect(again.error).toBeUndefined()
+    expect(again.text.length).toBeGreaterThan(0)
+    expect((await call('storedFiles', 'grok-2-tiny', variant)).map((f) => f.size).sort()).toEqual([...expected.values()].sort())
+  })
+
   it('streams a forced tool call on the local route: id and name first, then arguments that parse, and finish_reason tool_calls', async () => {
     const result = await chat({ request: DEFINE_WORD })
     expect(result.error).toBeUndefined()

@@ -72,6 +72,8 @@ export { createSseEventParser } from './sse-event-parser.ts'
 export type { SseEvent } from './sse-event-parser.ts'
 export { createUtf8DecoderStream } from './utf8-decoder-stream.ts'
 export { iterateStream } from './stream-iterator.ts'
+export { Coalescer, FRAME_MS } from './coalescer.ts'
+export type { CoalescerOptions } from './coalescer.ts'
 export { decodeChatStream } from './chat-stream-decoder.ts'
 
 export { fromWireError, fromWirePart, loadRequestSchema, mlcRecordSchema, toWireError, toWirePart } from './local-runtime.ts'

@@ -83,8 +83,12 @@ export type WireChatPart = { type: 'chunk'; chunk: ChatCompletionChunk } | { typ
 /** The on-device runtime as the page sees it: one interface, whichever engine runs in the worker. */
 export interface LocalRuntime {
   load(request: LoadRequestInput, onProgress?: (progress: LoadProgress) => void): Promise<Outcome<RuntimeStatus>>
-  /** A transferred stream of the answer; cancelling it stops generation. */
-  chat(request: ChatRequest): Promise<ReadableStream<WireChatPart>>
+  /**
+   * A transferred stream of the answer, its parts in batches: each batch is one message across the
+   * worker boundary, at most one per frame (`Coalescer`), the first part and the end at once.
+   * Cancelling it stops generation.
+   */
+  chat(request: ChatRequest): Promise<ReadableStream<WireChatPart[]>>
   unload(): Promise<void>
   status(): Promise<RuntimeStatus>
   cached(): Promise<Outcome<CachedModel[]>>

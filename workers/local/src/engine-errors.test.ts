@@ -11,6 +11,8 @@ describe('engineError', () => {
     [new Error('This model requires WebGPU extension shader-f16, which is not enabled in this browser.'), 'local_unavailable'],
     [Object.assign(new Error('KV cache is full'), { type: 'kv_cache_full' }), 'context_length_exceeded'],
     [new DOMException('The quota has been exceeded.', 'QuotaExceededError'), 'quota'],
+    // a browser's wording varies; the name does not
+    [new DOMException('Unable to write to the file.', 'QuotaExceededError'), 'quota'],
     [{ message: 'HTTP 404 not found' }, 'not_found'],
     [42, 'local_unavailable'],
   ])('%s → %s', (failure, code) => {

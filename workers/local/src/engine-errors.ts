@@ -30,6 +30,8 @@ export function engineError(engine: string, failure: unknown, fallback: TandemEr
   if (TandemError.isInstance(failure)) return failure
   if (isAbort(failure)) return new TandemError('aborted', 'the request was aborted', { cause: failure })
   const message = messageOf(failure)
-  const code = PATTERNS.find(([pattern]) => pattern.test(message))?.[1] ?? fallback
+  // The name too: a DOMException's message varies by browser, its name (QuotaExceededError) does not.
+  const name = failure instanceof Error ? failure.name : ''
+  const code = PATTERNS.find(([pattern]) => pattern.test(message) || pattern.test(name))?.[1] ?? fallback
   return new TandemError(code, `${engine}: ${message}`, { cause: failure })
 }

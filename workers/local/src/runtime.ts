@@ -1,4 +1,5 @@
 import {
+  Coalescer,
   TandemError,
   chatRequestSchema,
   loadRequestSchema,
@@ -20,6 +21,7 @@ import type { LocalEngine } from './engine.ts'
 import { engineError } from './engine-errors.ts'
 import { createEngine } from './engines/index.ts'
 import { createShardStore } from './shards/shard-store.ts'
+import { measure } from './timeline.ts'
 
 /** Failures of the request, not of the engine: the model stays loaded after these. */
 const REQUEST_FAILURES = new Set(['aborted', 'invalid_request', 'context_length_exceeded', 'unsupported'])
@@ -85,43 +87,76 @@ export function createLocalRuntime(): UncheckedRuntime {
     }
   }
 
-  async function chat(input: unknown): Promise<ReadableStream<WireChatPart>> {
+  async function chat(input: unknown): Promise<ReadableStream<WireChatPart[]>> {
     const parsed = parseWith(chatRequestSchema, input, 'request')
     if (!parsed.ok) return single({ type: 'error', error: parsed.error })
     if (!engine || status.state === 'loading') return single({ type: 'error', error: new TandemError('model_not_loaded', 'no model is loaded in the local worker') })
     const stop = new AbortController()
     const running = engine
     const parts = running.chat(parsed.value, stop.signal)[Symbol.asyncIterator]()
+    const queue = new Coalescer<WireChatPart>()
+    const batches = queue[Symbol.asyncIterator]()
+    const started = performance.now()
+    let messages = 0
+    let partsSent = 0
     let open = true
     const finish = () => {
       if (!open) return
       open = false
       if (--streams === 0 && status.state === 'generating') status = { ...status, state: 'ready' }
     }
+    let reported = false
+    const report = () => {
+      if (!reported) measure('answer', started, { messages, parts: partsSent })
+      reported = true
+    }
     streams++
     status = { ...status, state: 'generating' }
-    return new ReadableStream<WireChatPart>({
-      async pull(stream) {
-        const next = await parts.next().catch((error: unknown) => ({ done: false as const, value: { type: 'error' as const, error: toTandemError(error) } }))
-        if (next.done) {
-          finish()
-          stream.close()
-          return
+
+    // The engine is read as fast as it produces, whatever the page does: a page that reads slowly gets larger batches.
+    void (async () => {
+      let last: ChatStreamPart | undefined
+      try {
+        for (let next = await parts.next(); !next.done; next = await parts.next()) {
+          last = next.value
+          queue.push(toWirePart(last))
+          partsSent++
+          if (last.type !== 'chunk') break
         }
-        stream.enqueue(toWirePart(next.value))
-        if (next.value.type !== 'chunk') {
+      } catch (error) {
+        last = { type: 'error', error: toTandemError(error) }
+        queue.push(toWirePart(last))
+        partsSent++
+      }
+      finish()
+      queue.end()
+      // A crashed wasm instance or a lost GPU device does not recover: load afresh next time.
+      if (last?.type === 'error' && !REQUEST_FAILURES.has(last.error.code) && engine === running) await unload()
+    })()
+
+    return new ReadableStream<WireChatPart[]>(
+      {
+        async pull(stream) {
+          const next = await batches.next()
+          if (next.done) {
+            report()
+            stream.close()
+            return
+          }
+          messages++
+          stream.enqueue(next.value)
+        },
+        async cancel() {
+          report()
+          stop.abort()
           finish()
-          stream.close()
-          // A crashed wasm instance or a lost GPU device does not recover: load afresh next time.
-          if (next.value.type === 'error' && !REQUEST_FAILURES.has(next.value.error.code) && engine === running) await unload()
-        }
+          await batches.return(undefined)
+          await parts.return?.()
+        },
       },
-      async cancel() {
-        stop.abort()
-        finish()
-        await parts.return?.()
-      },
-    })
+      // Nothing read ahead: a batch waits in the queue, where later parts still join it.
+      { highWaterMark: 0 },
+    )
   }
 
   async function unload(): Promise<void> {
@@ -173,10 +208,10 @@ function failure(error: TandemError): Outcome<never> {
   return { ok: false, ...toWireError(error) }
 }
 
-function single(part: ChatStreamPart): ReadableStream<WireChatPart> {
+function single(part: ChatStreamPart): ReadableStream<WireChatPart[]> {
   return new ReadableStream({
     start(controller) {
-      controller.enqueue(toWirePart(part))
+      controller.enqueue([toWirePart(part)])
       controller.close()
     },
   })

@@ -15,7 +15,7 @@ expose({
       if (typeof onProgress === 'function') (onProgress as Remote<(progress: LoadProgress) => void>)[releaseProxy]() // closes the callback's channel
     }
   },
-  // Streams cross whole, transferred, not one message per chunk.
+  // Streams cross whole, transferred, not one round trip per chunk; the runtime batches their parts.
   async chat(request: unknown) {
     const stream = await runtime.chat(request)
     return transfer(stream, [stream as unknown as Transferable])

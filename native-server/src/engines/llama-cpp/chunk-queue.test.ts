@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { TandemError } from '@tandem/protocol'
 import { ChunkQueue } from './chunk-queue.ts'
 
@@ -61,44 +61,6 @@ describe('ChunkQueue', () => {
     finished.finish('stop', usage)
     for await (const _ of finished) continue
     expect(left).toBe(1)
-  })
-
-  it('sends the first text at once, then at most one chunk per interval, joining the text between', async () => {
-    // The queue's own clock, faked: a loaded machine can stall a real one past any margin.
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] })
-    try {
-      const queue = new ChunkQueue(identity, () => {}, 200)
-      const reader = queue[Symbol.asyncIterator]()
-      queue.push({ content: 'a' })
-      expect((await reader.next()).value?.choices[0]?.delta.content).toBe('a')
-      queue.push({ content: 'b' })
-      queue.push({ content: 'c' })
-      let second: string | undefined
-      void reader.next().then((result) => (second = result.value?.choices[0]?.delta.content ?? ''))
-      await vi.advanceTimersByTimeAsync(199)
-      expect(second).toBeUndefined()
-      await vi.advanceTimersByTimeAsync(1)
-      expect(second).toBe('bc')
-      await reader.return(undefined)
-    } finally {
-      vi.useRealTimers()
-    }
-  })
-
-  it('sends the end at once, without waiting out the interval', async () => {
-    const queue = new ChunkQueue(identity, () => {}, 5_000)
-    const texts: string[] = []
-    queue.push({ content: 'a' })
-    const read = (async () => {
-      for await (const chunk of queue) texts.push(chunk.choices[0]?.delta.content ?? chunk.choices[0]?.finish_reason ?? 'usage')
-    })()
-    await expect.poll(() => texts).toEqual(['a'])
-    const pushedAt = performance.now()
-    queue.push({ content: 'b' })
-    queue.finish('stop', usage)
-    await read
-    expect(texts).toEqual(['a', 'b', 'stop', 'usage'])
-    expect(performance.now() - pushedAt).toBeLessThan(2_000)
   })
 
   it('puts the running token count on every chunk when asked, so a joined chunk says how many tokens it holds', async () => {

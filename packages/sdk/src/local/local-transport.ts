@@ -23,7 +23,7 @@ export function createLocalTransport({ runtimes, load, watchdogMs, onProgress }:
   return {
     route: 'local',
     async *stream(request, signal): AsyncGenerator<ChatStreamPart> {
-      let reader: ReadableStreamDefaultReader<WireChatPart> | undefined
+      let reader: ReadableStreamDefaultReader<WireChatPart[]> | undefined
       try {
         const worker = await runtimes.get()
         const stop = Promise.race([worker.died, aborted(signal)]).then((error): never => {
@@ -51,9 +51,12 @@ export function createLocalTransport({ runtimes, load, watchdogMs, onProgress }:
             yield { type: 'error', error: new TandemError('internal', 'the local stream ended without done') }
             return
           }
-          const part = fromWirePart(value)
-          yield part.type === 'chunk' ? { type: 'chunk', chunk: { ...part.chunk, tandem: LOCAL } } : part
-          if (part.type !== 'chunk') return
+          // One message holds the parts of up to a frame; the caller still gets them one by one.
+          for (const wire of value) {
+            const part = fromWirePart(wire)
+            yield part.type === 'chunk' ? { type: 'chunk', chunk: { ...part.chunk, tandem: LOCAL } } : part
+            if (part.type !== 'chunk') return
+          }
         }
       } catch (error) {
         yield { type: 'error', error: TandemError.isInstance(error) ? error : new TandemError('local_unavailable', `the local runtime failed: ${toTandemError(error).message}`, { cause: error }) }

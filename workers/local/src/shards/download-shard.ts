@@ -78,7 +78,11 @@ export async function downloadShard({ url, bytes, target, onPosition, signal, at
       if (position === bytes) return
       throw new TandemError('network', `${url}: the connection ended at byte ${position} of ${bytes}`)
     } catch (failure) {
-      target.flush() // keep what arrived: the next try (or the next load) resumes from it
+      try {
+        target.flush() // keep what arrived: the next try (or the next load) resumes from it
+      } catch {
+        // a storage that refused the write may refuse the flush too: the write's failure is the one to report
+      }
       const error = engineError('download', failure, 'network')
       if (signal?.aborted || !error.isRetryable || attempt >= attempts) throw error
       await new Promise((resolve) => setTimeout(resolve, retryDelayMs * attempt))

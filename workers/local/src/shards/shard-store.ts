@@ -6,6 +6,7 @@ import { loadManifest, storedManifest } from './manifest-source.ts'
 import { entries, fileIn, folder, modelsRoot, remove } from './opfs.ts'
 import { createProgressMeter } from './progress-meter.ts'
 import { checkQuota } from './storage-quota.ts'
+import { engineError } from '../engine-errors.ts'
 import { timed } from '../timeline.ts'
 
 const PARALLEL_DOWNLOADS = 3
@@ -56,19 +57,27 @@ export function createShardStore() {
       const meter = createProgressMeter({ stage: 'download', shardBytes: entry.files.map((f) => f.bytes), emit: onProgress })
       entry.files.forEach((file, index) => (position(index) === file.bytes ? meter.complete(index) : meter.start(index, position(index))))
       const limit = pLimit(PARALLEL_DOWNLOADS)
-      await Promise.all(
+      // The first failure stops the other downloads, and is thrown once they have stopped.
+      const stopped = new AbortController()
+      const downloads = signal ? AbortSignal.any([signal, stopped.signal]) : stopped.signal
+      let failure: unknown
+      await Promise.allSettled(
         missing.map(({ file, index }) =>
           limit(() =>
             locked(file, async () => {
               // Looked at again under the lock: another tab may have finished it meanwhile.
               const stored = await checkCached(dir, file)
-              found[index] = typeof stored === 'number' ? await fetchShard(dir, new URL(file.name, manifestUrl).href, file, (at) => meter.update(index, at), signal) : stored
+              found[index] = typeof stored === 'number' ? await fetchShard(dir, new URL(file.name, manifestUrl).href, file, (at) => meter.update(index, at), downloads) : stored
               meter.complete(index)
             }),
-          ),
+          ).catch((error: unknown) => {
+            failure ??= error
+            stopped.abort()
+          }),
         ),
       )
       meter.flush()
+      if (failure !== undefined) throw await downloadFailure(dir, entry.files, `${model} ${variant}`, failure)
     }
     // The bytes that were hashed, not the files read again: what runs is exactly what was checked.
     return found.map((bytes) => new Blob([bytes as Uint8Array<ArrayBuffer>]))
@@ -138,6 +147,22 @@ async function fetchShard(dir: FileSystemDirectoryHandle, url: string, file: Man
     onPosition(0)
     if (attempt === 2) throw new TandemError('upstream_error', `${url} does not match the SHA-256 in its manifest`, { isRetryable: false })
   }
+}
+
+/**
+ * A download that failed. When the storage grant ran out midway (the browser refused a write:
+ * a real QuotaExceededError), the unfinished shards are removed, so the space is given back and
+ * the next load starts them cleanly; other failures keep them, to resume from.
+ */
+async function downloadFailure(dir: FileSystemDirectoryHandle, files: readonly ManifestFile[], what: string, failure: unknown): Promise<TandemError> {
+  const error = engineError('download', failure, 'network')
+  if (error.code !== 'quota') return error
+  for (const file of files) {
+    const stored = await fileIn(dir, file.name)
+    if (stored && stored.size !== file.bytes) await remove(dir, file.name)
+  }
+  const message = `${what} did not fit: the browser's storage quota for this site ran out during the download (${error.message}); the unfinished shards were removed. Free some space or grant the site more, then load again`
+  return new TandemError('quota', message, { param: 'variant', cause: failure })
 }
 
 /** Removes what the manifest no longer names: shards of an older build. */
