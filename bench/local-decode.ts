@@ -24,7 +24,7 @@ interface Measured {
 
 export async function benchLocalDecode({ repetitions = 3, tinyTokens = 128, wideTokens = 64 } = {}) {
   const models = [
-    { name: 'tiny Grok-2 (E=128)', files: await ensureTinyModel(), tokens: tinyTokens },
+    { name: 'tiny Grok-2 (E=256)', files: await ensureTinyModel(), tokens: tinyTokens },
     { name: '4× wider Grok-2 (E=512, random weights)', files: await ensureWideShards(), tokens: wideTokens },
   ]
   const dist = await buildHarness()
