@@ -151,7 +151,7 @@ def fortune_turns(rng, fortune):
 # Tool dialogues: OpenAI-style messages offered DEFINE_WORD_TOOL; tool-turns.ts renders them to turns through
 # Tandem's own chatTurns, so the tool text is the prompt module's, byte for byte.
 TOOL_DEFINE_CONVERSATIONS = 14000
-TOOL_CHAT_CONVERSATIONS = 7000
+TOOL_CHAT_CONVERSATIONS = 14000
 TOOL_ANSWERS = ['"{w}" means {d}.', "{W} means {d}.", 'The word "{w}" means {d}.', "According to the dictionary, {w} means {d}.",
                 "It means {d}."]
 
@@ -173,20 +173,24 @@ def define_tool_messages(rng, e, call_id):
 
 
 def tool_conversations(rng, ents, forts, n_define, n_chat, split):
-    """Conversations with the tool offered: n_define asks that call it, n_chat ordinary exchanges that do not."""
+    """Conversations with the tool offered: n_define asks that call it, n_chat ordinary exchanges that do not.
+
+    One to four exchanges follow the tools turn, so its ~240 tokens carry more than one decision; a third of the
+    ordinary ones ask for a word in a sentence, the ask most like a definition that must not call."""
+    with_examples = [e for e in ents if e["examples"]]
     items = [("tool-define", e) for e in rng.sample(ents, min(n_define, len(ents)))]
     for _ in range(n_chat):
         r = rng.random()
-        if r < 0.4:
+        if r < 0.35:
             items.append(("tool-fortune", rng.choice(forts)))
-        elif r < 0.7:
+        elif r < 0.65:
             items.append(("tool-smalltalk", None))
         else:
-            items.append(("tool-example", rng.choice(ents)))
+            items.append(("tool-example", rng.choice(with_examples)))
     rng.shuffle(items)
     convs, i, calls = [], 0, 0
     while i < len(items):
-        n = rng.choice([1, 1, 1, 2])
+        n = rng.choice([1, 2, 3, 4])
         messages, kinds = [], []
         if rng.random() < 0.1:
             messages.append({"role": "system", "content": rng.choice(SYSTEMS)})
@@ -255,7 +259,7 @@ def build(out_dir, seed=1234):
     # A separate generator, so the dialogues without tools are exactly those of the recipe before tools.
     trng = random.Random(seed + 1)
     convs += tool_conversations(trng, train_entries, train_fortunes, TOOL_DEFINE_CONVERSATIONS, TOOL_CHAT_CONVERSATIONS, "train")
-    convs += tool_conversations(trng, held_entries, held_fortunes, 400, 200, "heldout-tools")
+    convs += tool_conversations(trng, held_entries, held_fortunes, 300, 300, "heldout-tools")
 
     os.makedirs(out_dir, exist_ok=True)
     with open(os.path.join(out_dir, "corpus.jsonl"), "w") as f:

@@ -1,15 +1,19 @@
-"""Learns the BPE from the training conversations and packs every conversation into rows.
+"""Learns the BPE from the training conversations without tools and packs every conversation into rows.
 
-Writes out/tokenizer.json and out/data.pt: {"train", "heldout", "heldout-tools": int16 rows}, each row
-`seq_len + 1` tokens, conversations packed whole from the row's start, the rest `<|pad|>`.
+Writes out/tokenizer.json and out/data.pt: {"train", "tools", "heldout", "heldout-tools": int16 rows}, each row
+the stage's `seqLen + 1` tokens, conversations packed whole from the row's start, the rest `<|pad|>`. "train" holds the
+conversations without tools (the base stage), "tools" the training dialogues that offer the tool (the tools stage).
+`--tokenizer-from FILE.gguf` takes the vocabulary of a model made before instead of learning one: the tools stage
+must keep the base model's tokens.
 """
+import argparse
 import json
 import os
 import random
-import sys
 
 import torch
 
+from gguf import read_gguf
 from tokenizer import SEPARATOR, Tokenizer, render_parts, train_bpe
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -28,7 +32,14 @@ def pack(convs, tok, width):
     return torch.tensor(rows, dtype=torch.int16)
 
 
-def main(out_dir):
+def gguf_tokenizer(path):
+    meta, _ = read_gguf(path)
+    tok = Tokenizer([m.split(" ") for m in meta["tokenizer.ggml.merges"]])
+    assert tok.tokens == meta["tokenizer.ggml.tokens"], f"{path}: its tokens are not this tokenizer's"
+    return tok
+
+
+def main(out_dir, tokenizer_from):
     with open(os.path.join(HERE, "config.json")) as f:
         cfg = json.load(f)
     convs = [json.loads(line) for line in open(os.path.join(out_dir, "corpus.jsonl"))]
@@ -38,19 +49,25 @@ def main(out_dir):
     for c in golden:
         mine = "".join(SEPARATOR if p is None else p for p in render_parts(c["turns"], generation_prompt=True))
         assert mine == c["golden"], (mine, c["golden"])
-    train_texts = [p for c in convs if c["split"] == "train" for p in render_parts(c["turns"]) if p is not None]
-    n_new = cfg["vocab"] - 256 - 3
-    tok = Tokenizer(train_bpe(train_texts, n_new))
+    splits = {
+        "train": [c for c in convs if c["split"] == "train" and "messages" not in c],
+        "tools": [c for c in convs if c["split"] == "train" and "messages" in c],
+        "heldout": [c for c in convs if c["split"] == "heldout"],
+        "heldout-tools": [c for c in convs if c["split"] == "heldout-tools"],
+    }
+    train_texts = [p for c in splits["train"] for p in render_parts(c["turns"]) if p is not None]
+    tok = gguf_tokenizer(tokenizer_from) if tokenizer_from else Tokenizer(train_bpe(train_texts, cfg["vocab"] - 256 - 3))
     assert len(tok.tokens) == cfg["vocab"], (len(tok.tokens), cfg["vocab"])
     with open(os.path.join(out_dir, "tokenizer.json"), "w") as f:
         json.dump(tok.to_json(), f)
-    width = cfg["train"]["seqLen"] + 1
+    widths = {"train": cfg["train"]["seqLen"] + 1, "heldout": cfg["train"]["seqLen"] + 1,
+              "tools": cfg["tools"]["seqLen"] + 1, "heldout-tools": cfg["tools"]["seqLen"] + 1}
     rng = random.Random(7)
     data, stats = {}, {}
-    for split in ("train", "heldout", "heldout-tools"):
-        ids = [tok.encode_parts(render_parts(c["turns"])) for c in convs if c["split"] == split]
+    for split, split_convs in splits.items():
+        ids = [tok.encode_parts(render_parts(c["turns"])) for c in split_convs]
         rng.shuffle(ids)
-        data[split] = pack(ids, tok, width)
+        data[split] = pack(ids, tok, widths[split])
         stats[split] = {"conversations": len(ids), "tokens": sum(map(len, ids)), "rows": len(data[split])}
     torch.save(data, os.path.join(out_dir, "data.pt"))
     chars = sum(len(t) for t in train_texts)
@@ -61,4 +78,8 @@ def main(out_dir):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "out"))
+    ap = argparse.ArgumentParser()
+    ap.add_argument("out", nargs="?", default=os.path.join(HERE, "out"))
+    ap.add_argument("--tokenizer-from", default="")
+    args = ap.parse_args()
+    main(args.out, args.tokenizer_from)

@@ -15,7 +15,10 @@ const TEMPERATURE = 0.75
 const MAX_TOKENS = 120
 
 const prompts = JSON.parse(await readFile(join(outDir, 'eval-prompts.json'), 'utf8')) as string[]
-const stats = JSON.parse(await readFile(join(outDir, 'train-stats.json'), 'utf8')) as Record<string, number>
+const readStats = async (stage: string) => JSON.parse(await readFile(join(outDir, `train-stats-${stage}.json`), 'utf8')) as Record<string, number>
+// The base stage's figures are absent when the tools stage started from a given GGUF (run.sh --base).
+const base = await readStats('base').catch(() => null)
+const stats = await readStats('tools')
 
 const llama = await getLlama({ gpu: false, maxThreads: 1, logLevel: LlamaLogLevel.error })
 const model = await llama.loadModel({ modelPath: join(trained, 'grok-2-tiny.gguf') })
@@ -82,7 +85,7 @@ const quality = {
   tokensPerSecond: Math.round(tokens / seconds),
   heldoutLoss: stats.heldoutLoss,
   heldoutPerplexity: stats.heldoutPerplexity,
-  training: stats,
+  training: { base, tools: stats },
   samples: [0, 60, 67].map((i) => replies[i]).filter(Boolean).map((r) => ({ prompt: r!.prompt, reply: r!.reply })),
   all: replies.map((r) => ({ prompt: r.prompt, reply: r.reply, ended: r.ended })),
 }

@@ -1,19 +1,23 @@
 #!/usr/bin/env bash
-# npm run model:train: the whole recipe, from scratch: corpus -> tool dialogues rendered by chatTurns -> BPE -> train -> export -> GGUF ->
-# tokenizer check -> parity.json -> quality.json -> tool-use.json -> the parity test. Needs Debian's python3-torch, wordnet-base and fortunes
-# (apt-get install -y python3-torch wordnet-base fortunes fortunes-min libopenblas0-pthread).
-# Options: --steps N (exact step count, cosine over steps; default: cosine over config.json's train.minutes of
+# npm run model:train: the whole recipe, from scratch: corpus -> tool dialogues rendered by chatTurns -> BPE -> base stage ->
+# tools stage -> export -> GGUF -> tokenizer check -> parity.json -> quality.json -> tool-use.json -> the parity test. Needs Debian's
+# python3-torch, wordnet-base and fortunes (apt-get install -y python3-torch wordnet-base fortunes fortunes-min libopenblas0-pthread).
+# Options: --steps N (exact step count for each stage, cosine over steps; default: cosine over config.json's minutes of
 #          wall time, ending on it),
+#          --base FILE.gguf (skip the base stage: its tokens and weights come from this GGUF, e.g. the model before tools,
+#          `git show 4ecdd55:packages/models/trained/grok-2-tiny.gguf`),
 #          --skip-train (reuse out/model.pt).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 out="$here/out"
 py=/usr/bin/python3 # Debian's python3 with torch 1.13, not a pyenv one first on PATH
 steps=()
+base=""
 skip_train=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --steps) steps=(--steps "$2"); shift 2 ;;
+    --base) base="$(realpath "$2")"; shift 2 ;;
     --skip-train) skip_train=1; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
@@ -25,8 +29,13 @@ stamp() { echo "[$(date +%H:%M:%S)] $*"; }
 if [ "$skip_train" = 0 ]; then
   stamp corpus;   nice -n 19 "$py" corpus.py "$out"
   stamp tools;    nice -n 19 npx tsx --conditions=@tandem/source "$here/tool-turns.ts" "$out"
-  stamp bpe;      nice -n 19 "$py" prepare.py "$out"
-  stamp train;    nice -n 19 "$py" train.py --out "$out" "${steps[@]}"
+  if [ -n "$base" ]; then
+    stamp rows;   nice -n 19 "$py" prepare.py "$out" --tokenizer-from "$base"
+  else
+    stamp bpe;    nice -n 19 "$py" prepare.py "$out"
+    stamp base;   nice -n 19 "$py" train.py --out "$out" --stage base "${steps[@]}"
+  fi
+  stamp tools-stage; nice -n 19 "$py" train.py --out "$out" --stage tools --init "${base:-$out/base.pt}" "${steps[@]}"
 fi
 stamp export;     nice -n 19 "$py" export.py "$out"
 stamp gguf;       npx tsx "$here/write-gguf.ts" "$out"
