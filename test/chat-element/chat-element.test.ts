@@ -117,6 +117,10 @@ describe('<tandem-chat> against native-server through the workerd gateway', () =
       await idle(page)
       expect((await assistantText(page)).trim()).not.toBe('')
       expect(await assistantText(page)).not.toBe('The model gave no answer.')
+      // The empty answer kept its turn: the second question did not follow the first unanswered.
+      const messages = await page.evaluate(() => (document.querySelector('tandem-chat') as unknown as { messages: Array<{ role: string; content: string }> }).messages)
+      expect(messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user', 'assistant'])
+      expect(messages[1]!.content).toBe('')
       expect(problems).toEqual([])
     } finally {
       await page.close()
