@@ -41,7 +41,7 @@ export interface ChatResult {
   routeChanges: Array<Omit<RouteChange, 'error'> & { code: string }>
   error?: { code: string; message: string }
   /** Per repetition: from create() to the first and the last content chunk, and how many came; `at` is create()'s epoch time (ms). */
-  rounds: Array<{ at: number; firstContentMs: number; lastContentMs: number; contentChunks: number }>
+  rounds: Array<{ at: number; firstContentMs: number; lastContentMs: number; contentChunks: number; chunks: number }>
   /** Epoch times (ms) at which each worker was created. */
   workersCreatedAt: number[]
   /** Epoch time (ms) the client was created, before its plan (which may start the worker). */
@@ -93,11 +93,12 @@ async function chat(run: ChatRun): Promise<ChatResult> {
     for (let round = 0; round < (run.repeat ?? 1); round++) {
       if (round > 0 && run.awaitLoad) await loaded(result.progress)
       const roundStarted = performance.now()
-      const timing = { at: now(), firstContentMs: 0, lastContentMs: 0, contentChunks: 0 }
+      const timing = { at: now(), firstContentMs: 0, lastContentMs: 0, contentChunks: 0, chunks: 0 }
       result.rounds.push(timing)
       const stream = await tandem.chat.completions.create({ ...run.request, stream: true })
       for await (const chunk of stream) {
         result.chunks.push(chunk)
+        timing.chunks++
         const content = chunk.choices[0]?.delta.content ?? ''
         if (content) {
           timing.lastContentMs = performance.now() - roundStarted
