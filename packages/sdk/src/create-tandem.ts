@@ -1,17 +1,15 @@
 import { findModel } from '@tandem/models'
 import { TandemError, parseChatRequest, parseWith, toTandemError, type ChatCompletion, type ChatRequest, type ChatRequestInput, type ChatStreamPart, type LoadRequestInput } from '@tandem/protocol'
 import { ChatStream } from './chat-stream.ts'
-import { createEmitter, type TandemEvents, type Unsubscribe } from './local/events.ts'
-import { withFailover } from './local/failover.ts'
-import { createLocalTransport } from './local/local-transport.ts'
-import { createModelCache, type ModelCache } from './local/model-cache.ts'
-import { createRuntimeHolder } from './local/worker-runtime.ts'
+import { createEmitter, type TandemEvents, type Unsubscribe } from './events.ts'
+import { withFailover } from './failover/index.ts'
+import { createLocalTransport, createModelCache, createRuntimeHolder, type ModelCache, type RuntimeHolder } from './local/index.ts'
 import { tandemOptionsSchema, type ResolvedOptions, type TandemOptions } from './options.ts'
 import type { DeviceProfile } from './plan/device.ts'
 import { localSpeedKey, readLocalSpeeds, recordLocalSpeed } from './plan/local-speed.ts'
 import { planRoute, wasmThreads, type GatewayModels, type Plan, type PlanInput } from './plan/planner.ts'
 import { loadDeviceProfile } from './plan/probe-cache.ts'
-import { createRemoteTransport } from './remote/remote-transport.ts'
+import { createRemoteTransport, type RemoteTransport } from './remote/remote-transport.ts'
 import type { Transport } from './transport.ts'
 
 /** A chat request as the `openai` client takes it; `model` defaults to the client's. */
@@ -36,6 +34,17 @@ export interface Tandem {
   close(): Promise<void>
 }
 
+/** What a client keeps between requests; the request paths below take it as their first argument. */
+interface ClientState {
+  readonly options: ResolvedOptions
+  readonly remote: RemoteTransport | undefined
+  readonly runtimes: RuntimeHolder | undefined
+  readonly cache: ModelCache
+  readonly events: ReturnType<typeof createEmitter<TandemEvents>>
+  device?: Promise<DeviceProfile>
+  persistAsked: boolean
+}
+
 /** The client. Options are checked here, once, with errors that name the option. */
 export function createTandem(input: TandemOptions): Tandem {
   const parsed = parseWith(tandemOptionsSchema, input, 'options')
@@ -43,107 +52,108 @@ export function createTandem(input: TandemOptions): Tandem {
   const options = parsed.value
   const remote = options.remote && createRemoteTransport({ ...options.remote, maxRetries: options.maxRetries, fetch: options.fetch })
   const runtimes = options.local && createRuntimeHolder(options.local.worker)
-  const cache = createModelCache(runtimes)
-  const events = createEmitter<TandemEvents>()
-  let device: Promise<DeviceProfile> | undefined
-  let persistAsked = false
+  const client: ClientState = { options, remote, runtimes, cache: createModelCache(runtimes), events: createEmitter<TandemEvents>(), persistAsked: false }
 
-  async function currentDevice(): Promise<DeviceProfile> {
-    device ??= loadDeviceProfile().then(({ profile }) => profile)
-    // Connectivity changes while a page is open; the rest of the probe does not.
-    return { ...(await device), online: isOnline() }
-  }
-
-  async function cachedVariants(modelId: string, profile: DeviceProfile): Promise<string[]> {
-    if (!runtimes || !profile.canStartWorker || options.route === 'remote-only') return []
-    const stored = await cache.list().catch(() => [])
-    return stored.filter((c) => c.model === modelId && c.complete).map((c) => c.variant)
-  }
-
-  async function planFor(modelId: string): Promise<{ plan: Plan; profile: DeviceProfile }> {
-    const profile = await currentDevice()
-    const input: PlanInput = {
-      device: profile,
-      model: findModel(modelId),
-      modelId,
-      mode: options.route,
-      contextLength: options.contextLength,
-      hasRemote: remote !== undefined,
-      hasLocalRuntime: runtimes !== undefined,
-      cachedVariants: await cachedVariants(modelId, profile),
-      ...(runtimes && { localSpeeds: await readLocalSpeeds(), minLocalTokensPerSecond: options.local?.minLocalTokensPerSecond, localTimeoutMs: options.local?.localTimeoutMs }),
-    }
-    const plan = planRoute(input)
-    // The gateway's list is read only when the plan leans on the gateway: a local answer does not wait for it.
-    if (plan.route === 'local' || !remote || !profile.online || options.route === 'local-only') return { plan, profile }
-    const gatewayModels = await remote.models().then(
-      (ids): GatewayModels => ({ ids }),
-      (error: unknown): GatewayModels => ({ error: toTandemError(error).message }),
-    )
-    return { plan: planRoute({ ...input, gatewayModels }), profile }
-  }
-
-  function localTransport(request: ChatRequest, plan: Plan, profile: DeviceProfile): Transport {
-    const { variant, watchdogMs } = plan.local!
-    return createLocalTransport({
-      runtimes: runtimes!,
-      load: loadRequestFor(options, request.model, plan, profile),
-      watchdogMs,
-      onProgress: (progress) => events.emit('progress', { ...progress, model: request.model, variant }),
-    })
-  }
-
-  async function open({ signal, ...body }: CreateParams): Promise<ChatStream> {
-    const request = parseChatRequest({ model: options.model, ...body, stream: true, stream_options: { include_usage: true } })
-    if (!request.ok) throw request.error
-    const { plan: chosen, profile } = await planFor(request.value.model)
-    if (chosen.route === 'none') {
-      const code = chosen.refusal!
-      throw new TandemError(code, `no route can serve ${request.value.model}: ${chosen.reasons.join('; ')}`, code === 'not_found' ? { param: 'model' } : {})
-    }
-    const controller = new AbortController()
-    if (signal) {
-      if (signal.aborted) controller.abort(signal.reason)
-      else signal.addEventListener('abort', () => controller.abort(signal.reason), { once: true })
-    }
-    if (chosen.route === 'remote') return new ChatStream(await started(remote!.stream(request.value, controller.signal), controller), 'remote', chosen, controller)
-
-    if (!chosen.local!.cached && !persistAsked) {
-      persistAsked = true
-      // Only a page may ask (workers cannot); without it the browser may evict the model under pressure.
-      await (globalThis as { navigator?: { storage?: { persist?(): Promise<boolean> } } }).navigator?.storage?.persist?.().catch(() => false)
-    }
-    const local = localTransport(request.value, chosen, profile)
-    const startedAt = performance.now()
-    let parts = local.stream(request.value, controller.signal)
-    if (remote && options.route !== 'local-only') {
-      parts = withFailover(parts, {
-        request: request.value,
-        from: 'local',
-        next: remote,
-        signal: controller.signal,
-        available: isOnline,
-        onRouteChange: (change) => events.emit('route', { ...change, model: request.value.model }),
-      })
-    }
-    const key = localSpeedKey(request.value.model, chosen.local!.variant, chosen.local!.backend)
-    return new ChatStream(await started(measureLocal(parts, key, startedAt), controller), 'local', chosen, controller)
-  }
-
+  // The overloads make the return type follow `stream`; the work is in `open`.
   async function create(params: StreamingParams): Promise<ChatStream>
   async function create(params: NonStreamingParams): Promise<ChatCompletion>
   async function create(params: CreateParams): Promise<ChatStream | ChatCompletion> {
-    const stream = await open(params)
+    const stream = await open(client, params)
     return params.stream ? stream : stream.finalCompletion()
   }
 
   return {
     chat: { completions: { create } },
-    plan: async () => (await planFor(options.model)).plan,
-    cache,
-    on: events.on,
+    plan: async () => (await planFor(client, options.model)).plan,
+    cache: client.cache,
+    on: client.events.on,
     close: async () => runtimes?.dispose(),
   }
+}
+
+/** One request: checked, planned, then streamed on the chosen route (the local one failing over to the remote). */
+async function open(client: ClientState, { signal, ...body }: CreateParams): Promise<ChatStream> {
+  const { options, remote, events } = client
+  const request = parseChatRequest({ model: options.model, ...body, stream: true, stream_options: { include_usage: true } })
+  if (!request.ok) throw request.error
+  const { plan: chosen, profile } = await planFor(client, request.value.model)
+  if (chosen.route === 'none') {
+    const code = chosen.refusal!
+    throw new TandemError(code, `no route can serve ${request.value.model}: ${chosen.reasons.join('; ')}`, code === 'not_found' ? { param: 'model' } : {})
+  }
+  const controller = new AbortController()
+  if (signal) {
+    if (signal.aborted) controller.abort(signal.reason)
+    else signal.addEventListener('abort', () => controller.abort(signal.reason), { once: true })
+  }
+  if (chosen.route === 'remote') return new ChatStream(await started(remote!.stream(request.value, controller.signal), controller), 'remote', chosen, controller)
+
+  if (!chosen.local!.cached && !client.persistAsked) {
+    client.persistAsked = true
+    // Only a page may ask (workers cannot); without it the browser may evict the model under pressure.
+    await (globalThis as { navigator?: { storage?: { persist?(): Promise<boolean> } } }).navigator?.storage?.persist?.().catch(() => false)
+  }
+  const local = localTransport(client, request.value, chosen, profile)
+  const startedAt = performance.now()
+  let parts = local.stream(request.value, controller.signal)
+  if (remote && options.route !== 'local-only') {
+    parts = withFailover(parts, {
+      request: request.value,
+      from: 'local',
+      next: remote,
+      signal: controller.signal,
+      available: isOnline,
+      onRouteChange: (change) => events.emit('route', { ...change, model: request.value.model }),
+    })
+  }
+  const key = localSpeedKey(request.value.model, chosen.local!.variant, chosen.local!.backend)
+  return new ChatStream(await started(measureLocal(parts, key, startedAt), controller), 'local', chosen, controller)
+}
+
+async function planFor(client: ClientState, modelId: string): Promise<{ plan: Plan; profile: DeviceProfile }> {
+  const { options, remote, runtimes } = client
+  const profile = await currentDevice(client)
+  const input: PlanInput = {
+    device: profile,
+    model: findModel(modelId),
+    modelId,
+    mode: options.route,
+    contextLength: options.contextLength,
+    hasRemote: remote !== undefined,
+    hasLocalRuntime: runtimes !== undefined,
+    cachedVariants: await cachedVariants(client, modelId, profile),
+    ...(runtimes && { localSpeeds: await readLocalSpeeds(), minLocalTokensPerSecond: options.local?.minLocalTokensPerSecond, localTimeoutMs: options.local?.localTimeoutMs }),
+  }
+  const plan = planRoute(input)
+  // The gateway's list is read only when the plan leans on the gateway: a local answer does not wait for it.
+  if (plan.route === 'local' || !remote || !profile.online || options.route === 'local-only') return { plan, profile }
+  const gatewayModels = await remote.models().then(
+    (ids): GatewayModels => ({ ids }),
+    (error: unknown): GatewayModels => ({ error: toTandemError(error).message }),
+  )
+  return { plan: planRoute({ ...input, gatewayModels }), profile }
+}
+
+async function currentDevice(client: ClientState): Promise<DeviceProfile> {
+  client.device ??= loadDeviceProfile().then(({ profile }) => profile)
+  // Connectivity changes while a page is open; the rest of the probe does not.
+  return { ...(await client.device), online: isOnline() }
+}
+
+async function cachedVariants({ options, runtimes, cache }: ClientState, modelId: string, profile: DeviceProfile): Promise<string[]> {
+  if (!runtimes || !profile.canStartWorker || options.route === 'remote-only') return []
+  const stored = await cache.list().catch(() => [])
+  return stored.filter((c) => c.model === modelId && c.complete).map((c) => c.variant)
+}
+
+function localTransport({ options, runtimes, events }: ClientState, request: ChatRequest, plan: Plan, profile: DeviceProfile): Transport {
+  const { variant, watchdogMs } = plan.local!
+  return createLocalTransport({
+    runtimes: runtimes!,
+    load: loadRequestFor(options, request.model, plan, profile),
+    watchdogMs,
+    onProgress: (progress) => events.emit('progress', { ...progress, model: request.model, variant }),
+  })
 }
 
 /**

@@ -1,13 +1,7 @@
-export { continuationRequest, continueChunk } from './continuation.ts'
-export { createEmitter } from './events.ts'
-export { withFailover } from './failover.ts'
 export { createLocalTransport } from './local-transport.ts'
 export { createModelCache } from './model-cache.ts'
 export { createRuntimeHolder, startWorkerRuntime } from './worker-runtime.ts'
 
-export type { Produced } from './continuation.ts'
-export type { TandemEvents, Unsubscribe } from './events.ts'
-export type { FailoverOptions, RouteChange } from './failover.ts'
 export type { LocalTransportOptions } from './local-transport.ts'
 export type { ModelCache } from './model-cache.ts'
 export type { RuntimeHolder, WorkerRuntime } from './worker-runtime.ts'

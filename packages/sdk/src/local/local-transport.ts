@@ -1,4 +1,4 @@
-import { TandemError, fromWireError, fromWirePart, toTandemError, type ChatStreamPart, type LoadProgress, type LoadRequestInput, type WireChatPart } from '@tandem/protocol'
+import { TandemError, fromWireError, fromWirePart, toTandemError, type ChatRequest, type ChatStreamPart, type LoadProgress, type LoadRequestInput, type WireChatPart } from '@tandem/protocol'
 import { proxy } from 'comlink'
 import type { Transport } from '../transport.ts'
 import type { RuntimeHolder } from './worker-runtime.ts'
@@ -19,52 +19,54 @@ const LOCAL = { route: 'local' as const }
  * the transferred answer stream. Every wait races the worker's death, so a killed or crashed worker
  * ends the stream with an error at once instead of a stall — the failover takes it from there.
  */
-export function createLocalTransport({ runtimes, load, watchdogMs, onProgress }: LocalTransportOptions): Transport {
+export function createLocalTransport(options: LocalTransportOptions): Transport {
   return {
     route: 'local',
-    async *stream(request, signal): AsyncGenerator<ChatStreamPart> {
-      let reader: ReadableStreamDefaultReader<WireChatPart[]> | undefined
-      try {
-        const worker = await runtimes.get()
-        const stop = Promise.race([worker.died, aborted(signal)]).then((error): never => {
-          throw error
-        })
-        stop.catch(() => {})
-        const loading = worker.runtime.load(load, onProgress && proxy(onProgress))
-        // Outlives this request when the watchdog fires: the worker keeps loading for the next one.
-        loading.catch(() => {})
-        const watchdog = watchdogMs === undefined ? undefined : overdue(watchdogMs)
-        const loaded = await Promise.race([loading, stop, ...(watchdog ? [watchdog.fired] : [])]).finally(() => watchdog?.cancel())
-        if (loaded === OVERDUE) {
-          const message = `the local route did not load ${load.model} ${load.variant} within ${watchdogMs} ms (options.local.localTimeoutMs); it goes on loading for the next request`
-          yield { type: 'error', error: new TandemError('timeout', message) }
-          return
-        }
-        if (!loaded.ok) {
-          yield { type: 'error', error: loadFailure(load, fromWireError(loaded)) }
-          return
-        }
-        reader = (await Promise.race([worker.runtime.chat(request), stop])).getReader()
-        for (;;) {
-          const { done, value } = await Promise.race([reader.read(), stop])
-          if (done) {
-            yield { type: 'error', error: new TandemError('internal', 'the local stream ended without done') }
-            return
-          }
-          // One message holds the parts of up to a frame; the caller still gets them one by one.
-          for (const wire of value) {
-            const part = fromWirePart(wire)
-            yield part.type === 'chunk' ? { type: 'chunk', chunk: { ...part.chunk, tandem: LOCAL } } : part
-            if (part.type !== 'chunk') return
-          }
-        }
-      } catch (error) {
-        yield { type: 'error', error: TandemError.isInstance(error) ? error : new TandemError('local_unavailable', `the local runtime failed: ${toTandemError(error).message}`, { cause: error }) }
-      } finally {
-        // Cancelling the transferred stream stops generation in the worker (a no-op once it ended).
-        reader?.cancel().catch(() => {})
+    stream: (request, signal) => streamLocal(options, request, signal),
+  }
+}
+
+async function* streamLocal({ runtimes, load, watchdogMs, onProgress }: LocalTransportOptions, request: ChatRequest, signal: AbortSignal): AsyncGenerator<ChatStreamPart> {
+  let reader: ReadableStreamDefaultReader<WireChatPart[]> | undefined
+  try {
+    const worker = await runtimes.get()
+    const stop = Promise.race([worker.died, aborted(signal)]).then((error): never => {
+      throw error
+    })
+    stop.catch(() => {})
+    const loading = worker.runtime.load(load, onProgress && proxy(onProgress))
+    // Outlives this request when the watchdog fires: the worker keeps loading for the next one.
+    loading.catch(() => {})
+    const watchdog = watchdogMs === undefined ? undefined : overdue(watchdogMs)
+    const loaded = await Promise.race([loading, stop, ...(watchdog ? [watchdog.fired] : [])]).finally(() => watchdog?.cancel())
+    if (loaded === OVERDUE) {
+      const message = `the local route did not load ${load.model} ${load.variant} within ${watchdogMs} ms (options.local.localTimeoutMs); it goes on loading for the next request`
+      yield { type: 'error', error: new TandemError('timeout', message) }
+      return
+    }
+    if (!loaded.ok) {
+      yield { type: 'error', error: loadFailure(load, fromWireError(loaded)) }
+      return
+    }
+    reader = (await Promise.race([worker.runtime.chat(request), stop])).getReader()
+    for (;;) {
+      const { done, value } = await Promise.race([reader.read(), stop])
+      if (done) {
+        yield { type: 'error', error: new TandemError('internal', 'the local stream ended without done') }
+        return
       }
-    },
+      // One message holds the parts of up to a frame; the caller still gets them one by one.
+      for (const wire of value) {
+        const part = fromWirePart(wire)
+        yield part.type === 'chunk' ? { type: 'chunk', chunk: { ...part.chunk, tandem: LOCAL } } : part
+        if (part.type !== 'chunk') return
+      }
+    }
+  } catch (error) {
+    yield { type: 'error', error: TandemError.isInstance(error) ? error : new TandemError('local_unavailable', `the local runtime failed: ${toTandemError(error).message}`, { cause: error }) }
+  } finally {
+    // Cancelling the transferred stream stops generation in the worker (a no-op once it ended).
+    reader?.cancel().catch(() => {})
   }
 }
 

@@ -1,8 +1,14 @@
 import type { ChatCompletionChunk as MlcChunk, ChatCompletionRequestStreaming, MLCEngine, ModelRecord } from '@mlc-ai/web-llm'
 import { TandemError, assistantPrefix, type ChatCompletionChunk, type ChatRequest, type ChatStreamPart, type LoadRequest } from '@tandem/protocol'
-import type { EngineLoad, LocalEngine } from '../engine.ts'
+import type { EngineInfo, EngineLoad, LocalEngine } from '../engine.ts'
 import { engineError } from '../engine-errors.ts'
 import { checkWebGpu } from './webgpu-check.ts'
+
+/** The loaded engine, and the model id its chunks carry. */
+interface WebLlmState {
+  engine?: MLCEngine
+  modelId: string
+}
 
 /**
  * MLC builds on WebGPU. web-llm fetches a model's config and library before it looks at the GPU,
@@ -10,62 +16,64 @@ import { checkWebGpu } from './webgpu-check.ts'
  * here first, and everything it throws becomes a TandemError, fast, so the SDK can fall back.
  */
 export function createWebLlmEngine(): LocalEngine {
-  let engine: MLCEngine | undefined
-  let modelId = ''
-
+  const state: WebLlmState = { modelId: '' }
   return {
-    async load({ request, progress }: EngineLoad) {
-      // A custom record is checked before web-llm (6 MB of JavaScript) is even parsed.
-      if (request.mlcRecord) await checkWebGpu(request.mlcRecord.required_features ?? [])
-      const webllm = await import('@mlc-ai/web-llm')
-      const record = recordFor(request, webllm.prebuiltAppConfig.model_list)
-      if (!request.mlcRecord) await checkWebGpu(record.required_features ?? [])
-      try {
-        engine = await webllm.CreateMLCEngine(record.model_id, {
-          appConfig: { model_list: [record] },
-          logLevel: 'ERROR',
-          initProgressCallback: (report) =>
-            progress({ stage: report.progress < 1 ? 'download' : 'load', fraction: report.progress, loadedBytes: 0, totalBytes: 0, shardsDone: 0, shardsTotal: 0, bytesPerSecond: 0 }),
-        })
-      } catch (failure) {
-        throw engineError('web-llm', failure)
-      }
-      modelId = request.model
-      return {}
-    },
-
-    async *chat(request: ChatRequest, signal: AbortSignal): AsyncGenerator<ChatStreamPart> {
-      if (!engine) {
-        yield { type: 'error', error: new TandemError('model_not_loaded', 'no model is loaded in the local worker') }
-        return
-      }
-      if (assistantPrefix(request) !== undefined) {
-        yield { type: 'error', error: new TandemError('unsupported', 'web-llm cannot continue an assistant prefix') }
-        return
-      }
-      const running = engine
-      const stop = () => running.interruptGenerate()
-      signal.addEventListener('abort', stop, { once: true })
-      try {
-        const stream = await running.chat.completions.create(toMlcRequest(request))
-        for await (const chunk of stream) {
-          if (signal.aborted) break
-          yield { type: 'chunk', chunk: fromMlcChunk(chunk, modelId) }
-        }
-        yield signal.aborted ? { type: 'error', error: new TandemError('aborted', 'the request was aborted') } : { type: 'done' }
-      } catch (failure) {
-        yield { type: 'error', error: engineError('web-llm', failure) }
-      } finally {
-        signal.removeEventListener('abort', stop)
-      }
-    },
-
-    async unload() {
-      const running = engine
-      engine = undefined
-      await running?.unload()
-    },
+    load: (job) => load(state, job),
+    chat: (request, signal) => chat(state, request, signal),
+    unload: () => unload(state),
   }
+}
+
+async function load(state: WebLlmState, { request, progress }: EngineLoad): Promise<EngineInfo> {
+  // A custom record is checked before web-llm (6 MB of JavaScript) is even parsed.
+  if (request.mlcRecord) await checkWebGpu(request.mlcRecord.required_features ?? [])
+  const webllm = await import('@mlc-ai/web-llm')
+  const record = recordFor(request, webllm.prebuiltAppConfig.model_list)
+  if (!request.mlcRecord) await checkWebGpu(record.required_features ?? [])
+  try {
+    state.engine = await webllm.CreateMLCEngine(record.model_id, {
+      appConfig: { model_list: [record] },
+      logLevel: 'ERROR',
+      initProgressCallback: (report) =>
+        progress({ stage: report.progress < 1 ? 'download' : 'load', fraction: report.progress, loadedBytes: 0, totalBytes: 0, shardsDone: 0, shardsTotal: 0, bytesPerSecond: 0 }),
+    })
+  } catch (failure) {
+    throw engineError('web-llm', failure)
+  }
+  state.modelId = request.model
+  return {}
+}
+
+async function* chat(state: WebLlmState, request: ChatRequest, signal: AbortSignal): AsyncGenerator<ChatStreamPart> {
+  const running = state.engine
+  if (!running) {
+    yield { type: 'error', error: new TandemError('model_not_loaded', 'no model is loaded in the local worker') }
+    return
+  }
+  if (assistantPrefix(request) !== undefined) {
+    yield { type: 'error', error: new TandemError('unsupported', 'web-llm cannot continue an assistant prefix') }
+    return
+  }
+  const stop = () => running.interruptGenerate()
+  signal.addEventListener('abort', stop, { once: true })
+  try {
+    const stream = await running.chat.completions.create(toMlcRequest(request))
+    for await (const chunk of stream) {
+      if (signal.aborted) break
+      yield { type: 'chunk', chunk: fromMlcChunk(chunk, state.modelId) }
+    }
+    yield signal.aborted ? { type: 'error', error: new TandemError('aborted', 'the request was aborted') } : { type: 'done' }
+  } catch (failure) {
+    yield { type: 'error', error: engineError('web-llm', failure) }
+  } finally {
+    signal.removeEventListener('abort', stop)
+  }
+}
+
+async function unload(state: WebLlmState): Promise<void> {
+  const running = state.engine
+  state.engine = undefined
+  await running?.unload()
 }
 
 function recordFor(request: LoadRequest, prebuilt: ModelRecord[]): ModelRecord {

@@ -1,5 +1,5 @@
 import type { LoadProgress } from '@tandem/protocol'
-import type { RouteChange } from './failover.ts'
+import type { RouteChange } from './failover/index.ts'
 
 export interface TandemEvents {
   /** Downloading, verifying and loading a model for the local route. */

@@ -1,0 +1,3 @@
+export { withFailover } from './failover.ts'
+
+export type { FailoverOptions, RouteChange } from './failover.ts'
