@@ -13,7 +13,6 @@ export interface FloorMessage {
 }
 
 self.onmessage = async ({ data }: MessageEvent<FloorMessage>) => {
-  ;(self as { __asyncReads?: boolean }).__asyncReads = (data as { asyncReads?: boolean }).asyncReads
   const parsed = parseChatRequest({ ...data.request, stream: true })
   if (!parsed.ok) throw parsed.error
   const files = data.shards.map((bytes) => new Blob([bytes]))
