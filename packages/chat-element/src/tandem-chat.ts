@@ -202,8 +202,8 @@ export class TandemChat extends HTMLElement {
       this.#controller = undefined
       bubble.removeAttribute('aria-busy')
       const failed = !this.#el.error.hidden
-      // An empty answer is still the assistant's turn: without it the next question would follow this one unanswered.
-      if (stepText || (!failed && this.#history.at(-1)?.role !== 'assistant')) this.#history.push({ role: 'assistant', content: stepText })
+      // An answer the model ended without a word is still the assistant's turn: without it the next question would follow this one unanswered.
+      if (stepText || (!failed && !stopped && !cut && this.#history.at(-1)?.role !== 'assistant')) this.#history.push({ role: 'assistant', content: stepText })
       view.paint(...(stopped ? ['stopped'] : cut ? ['The answer ended inside a tool call (max_tokens), which was not run.'] : view.empty && !failed ? ['The model gave no answer.'] : []))
       if (view.empty && failed) bubble.remove()
       if (chunks) this.#showRate(usageTokens ?? chunks, firstAt)
