@@ -1,6 +1,7 @@
 """Builds the training conversations from Debian packages: WordNet 3.0 (wordnet-base) and the
 BSD fortune files (fortunes, fortunes-min). Writes out/corpus.jsonl, one conversation a line:
-{"turns": [["system"|"user"|"assistant", text], ...], "split": "train"|"heldout", "kind": ...}
+{"turns": [["system"|"user"|"assistant", text], ...], "split": "train"|"heldout"|"copy"|"heldout-copy", "kind": ...}
+(the tool dialogues, "split": "train"|"heldout-tools", hold OpenAI-style "messages" until tool-turns.ts renders them)
 and out/eval-prompts.json: prompts built from held-out words and phrasings the corpus never uses.
 """
 import json
@@ -152,8 +153,10 @@ def fortune_turns(rng, fortune):
 # Tandem's own chatTurns, so the tool text is the prompt module's, byte for byte.
 TOOL_DEFINE_CONVERSATIONS = 14000
 TOOL_CHAT_CONVERSATIONS = 14000
-TOOL_ANSWERS = ['"{w}" means {d}.', "{W} means {d}.", 'The word "{w}" means {d}.', "According to the dictionary, {w} means {d}.",
-                "It means {d}."]
+# The gloss in quotes: after ` "` its first token is the one that follows `">` in the <tool_result> block (after a
+# space it would be another token, " a" for "a"), so the answer repeats the result's tokens one for one.
+TOOL_ANSWERS = ['"{w}" means "{d}".', '{W} means "{d}".', 'The word "{w}" means "{d}".',
+                'According to the dictionary, {w} means "{d}".', 'It means "{d}".']
 
 
 def to_messages(turns):
@@ -214,6 +217,26 @@ def tool_conversations(rng, ents, forts, n_define, n_chat, split):
     return convs
 
 
+COPY_CONVERSATIONS = 12000
+COPY_ASKS = ["Repeat after me: {t}", "Say this back to me: {t}", "Repeat: {t}", "Please repeat this: {t}",
+             "Copy this exactly: {t}", "Echo this: {t}"]
+
+
+def copy_drills(rng, ents, n, split):
+    """Conversations of 2 to 5 asks to repeat 3 to 12 random gloss words: text no language model predicts, so only
+    copying from the question lowers the loss. They form the copying the tool answers need (quoting the result),
+    which the tool dialogues alone did not form in the stage's budget."""
+    words = sorted({w for e in ents for w in re.findall(r"[a-z]+", e["definition"])})
+    convs = []
+    for _ in range(n):
+        turns = []
+        for _ in range(rng.choice([2, 3, 4, 5])):
+            text = " ".join(rng.choice(words) for _ in range(rng.randint(3, 12)))
+            turns += [("user", rng.choice(COPY_ASKS).format(t=text)), ("assistant", text)]
+        convs.append({"turns": turns, "split": split, "kind": "copy"})
+    return convs
+
+
 def build(out_dir, seed=1234):
     rng = random.Random(seed)
     entries = read_wordnet()
@@ -260,6 +283,9 @@ def build(out_dir, seed=1234):
     trng = random.Random(seed + 1)
     convs += tool_conversations(trng, train_entries, train_fortunes, TOOL_DEFINE_CONVERSATIONS, TOOL_CHAT_CONVERSATIONS, "train")
     convs += tool_conversations(trng, held_entries, held_fortunes, 300, 300, "heldout-tools")
+    crng = random.Random(seed + 2)
+    convs += copy_drills(crng, train_entries, COPY_CONVERSATIONS, "copy")
+    convs += copy_drills(crng, held_entries, 300, "heldout-copy")
 
     os.makedirs(out_dir, exist_ok=True)
     with open(os.path.join(out_dir, "corpus.jsonl"), "w") as f:

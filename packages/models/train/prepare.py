@@ -1,10 +1,11 @@
 """Learns the BPE from the training conversations without tools and packs every conversation into rows.
 
-Writes out/tokenizer.json and out/data.pt: {"train", "tools", "heldout", "heldout-tools": int16 rows}, each row
-the stage's `seqLen + 1` tokens, conversations packed whole from the row's start, the rest `<|pad|>`. "train" holds the
-conversations without tools (the base stage), "tools" the training dialogues that offer the tool (the tools stage).
-`--tokenizer-from FILE.gguf` takes the vocabulary of a model made before instead of learning one: the tools stage
-must keep the base model's tokens.
+Writes out/tokenizer.json and out/data.pt: {"train", "tools", "copy", "heldout", "heldout-tools", "heldout-copy": int16
+rows}, each row the stage's `seqLen + 1` tokens, conversations packed whole from the row's start, the rest `<|pad|>`.
+"train" holds the conversations without tools (the base stage), "tools" the training dialogues that offer the tool and
+"copy" the copy drills (the tools stage).
+`--keep-tokenizer` keeps out/tokenizer.json, the vocabulary of a model made before (read-gguf.ts writes it), instead of
+learning one: the tools stage must keep the base model's tokens.
 """
 import argparse
 import json
@@ -13,7 +14,6 @@ import random
 
 import torch
 
-from gguf import read_gguf
 from tokenizer import SEPARATOR, Tokenizer, render_parts, train_bpe
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -32,14 +32,14 @@ def pack(convs, tok, width):
     return torch.tensor(rows, dtype=torch.int16)
 
 
-def gguf_tokenizer(path):
-    meta, _ = read_gguf(path)
-    tok = Tokenizer([m.split(" ") for m in meta["tokenizer.ggml.merges"]])
-    assert tok.tokens == meta["tokenizer.ggml.tokens"], f"{path}: its tokens are not this tokenizer's"
+def kept_tokenizer(path):
+    tok = Tokenizer.load(path)
+    with open(path) as f:
+        assert tok.tokens == json.load(f)["tokens"], f"{path}: its merges do not give its tokens"
     return tok
 
 
-def main(out_dir, tokenizer_from):
+def main(out_dir, keep_tokenizer):
     with open(os.path.join(HERE, "config.json")) as f:
         cfg = json.load(f)
     convs = [json.loads(line) for line in open(os.path.join(out_dir, "corpus.jsonl"))]
@@ -54,14 +54,17 @@ def main(out_dir, tokenizer_from):
         "tools": [c for c in convs if c["split"] == "train" and "messages" in c],
         "heldout": [c for c in convs if c["split"] == "heldout"],
         "heldout-tools": [c for c in convs if c["split"] == "heldout-tools"],
+        "copy": [c for c in convs if c["split"] == "copy"],
+        "heldout-copy": [c for c in convs if c["split"] == "heldout-copy"],
     }
     train_texts = [p for c in splits["train"] for p in render_parts(c["turns"]) if p is not None]
-    tok = gguf_tokenizer(tokenizer_from) if tokenizer_from else Tokenizer(train_bpe(train_texts, cfg["vocab"] - 256 - 3))
+    tokenizer_path = os.path.join(out_dir, "tokenizer.json")
+    tok = kept_tokenizer(tokenizer_path) if keep_tokenizer else Tokenizer(train_bpe(train_texts, cfg["vocab"] - 256 - 3))
     assert len(tok.tokens) == cfg["vocab"], (len(tok.tokens), cfg["vocab"])
-    with open(os.path.join(out_dir, "tokenizer.json"), "w") as f:
+    with open(tokenizer_path, "w") as f:
         json.dump(tok.to_json(), f)
     widths = {"train": cfg["train"]["seqLen"] + 1, "heldout": cfg["train"]["seqLen"] + 1,
-              "tools": cfg["tools"]["seqLen"] + 1, "heldout-tools": cfg["tools"]["seqLen"] + 1}
+              **{split: cfg["tools"]["seqLen"] + 1 for split in ("tools", "heldout-tools", "copy", "heldout-copy")}}
     rng = random.Random(7)
     data, stats = {}, {}
     for split, split_convs in splits.items():
@@ -80,6 +83,6 @@ def main(out_dir, tokenizer_from):
 if __name__ == "__main__":
     ap = argparse.ArgumentParser()
     ap.add_argument("out", nargs="?", default=os.path.join(HERE, "out"))
-    ap.add_argument("--tokenizer-from", default="")
+    ap.add_argument("--keep-tokenizer", action="store_true")
     args = ap.parse_args()
-    main(args.out, args.tokenizer_from)
+    main(args.out, args.keep_tokenizer)

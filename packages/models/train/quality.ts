@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { LlamaLogLevel, getLlama, type LlamaModel, type Token } from 'node-llama-cpp'
 import { SEPARATOR, tokenByteTable } from '../src/tokenizer.ts'
+import { readTrainStats } from './train-stats.ts'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const outDir = process.argv[2] ?? join(here, 'out')
@@ -15,10 +16,8 @@ const TEMPERATURE = 0.75
 const MAX_TOKENS = 120
 
 const prompts = JSON.parse(await readFile(join(outDir, 'eval-prompts.json'), 'utf8')) as string[]
-const readStats = async (stage: string) => JSON.parse(await readFile(join(outDir, `train-stats-${stage}.json`), 'utf8')) as Record<string, number>
-// The base stage's figures are absent when the tools stage started from a given GGUF (run.sh --base).
-const base = await readStats('base').catch(() => null)
-const stats = await readStats('tools')
+const training = await readTrainStats(outDir)
+const stats = training.refine // the last stage: the model's figures
 
 const llama = await getLlama({ gpu: false, maxThreads: 1, logLevel: LlamaLogLevel.error })
 const model = await llama.loadModel({ modelPath: join(trained, 'grok-2-tiny.gguf') })
@@ -85,7 +84,7 @@ const quality = {
   tokensPerSecond: Math.round(tokens / seconds),
   heldoutLoss: stats.heldoutLoss,
   heldoutPerplexity: stats.heldoutPerplexity,
-  training: { base, tools: stats },
+  training,
   samples: [0, 60, 67].map((i) => replies[i]).filter(Boolean).map((r) => ({ prompt: r!.prompt, reply: r!.reply })),
   all: replies.map((r) => ({ prompt: r.prompt, reply: r.reply, ended: r.ended })),
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # npm run model:train: the whole recipe, from scratch: corpus -> tool dialogues rendered by chatTurns -> BPE -> base stage ->
-# tools stage -> export -> GGUF -> tokenizer check -> parity.json -> quality.json -> tool-use.json -> the parity test. Needs Debian's
+# tools stage -> refine stage -> export -> GGUF -> tokenizer check -> parity.json -> quality.json -> tool-use.json -> the parity test. Needs Debian's
 # python3-torch, wordnet-base and fortunes (apt-get install -y python3-torch wordnet-base fortunes fortunes-min libopenblas0-pthread).
 # Options: --steps N (exact step count for each stage, cosine over steps; default: cosine over config.json's minutes of
 #          wall time, ending on it),
@@ -29,13 +29,16 @@ stamp() { echo "[$(date +%H:%M:%S)] $*"; }
 if [ "$skip_train" = 0 ]; then
   stamp corpus;   nice -n 19 "$py" corpus.py "$out"
   stamp tools;    nice -n 19 npx tsx --conditions=@tandem/source "$here/tool-turns.ts" "$out"
+  init="$out/base.pt"
   if [ -n "$base" ]; then
-    stamp rows;   nice -n 19 "$py" prepare.py "$out" --tokenizer-from "$base"
+    stamp rows;   nice -n 19 npx tsx "$here/read-gguf.ts" "$base" "$out" && nice -n 19 "$py" prepare.py "$out" --keep-tokenizer
+    init="$out/init.bin"
   else
     stamp bpe;    nice -n 19 "$py" prepare.py "$out"
     stamp base;   nice -n 19 "$py" train.py --out "$out" --stage base "${steps[@]}"
   fi
-  stamp tools-stage; nice -n 19 "$py" train.py --out "$out" --stage tools --init "${base:-$out/base.pt}" "${steps[@]}"
+  stamp tools-stage; nice -n 19 "$py" train.py --out "$out" --stage tools --init "$init" "${steps[@]}"
+  stamp refine;   nice -n 19 "$py" train.py --out "$out" --stage refine --init "$out/model.pt" "${steps[@]}"
 fi
 stamp export;     nice -n 19 "$py" export.py "$out"
 stamp gguf;       npx tsx "$here/write-gguf.ts" "$out"

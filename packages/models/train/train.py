@@ -1,17 +1,20 @@
 """Trains the tiny Grok-2 on out/data.pt: AdamW, linear warm-up then cosine decay, fixed seed.
 
-Two stages, each with its settings in config.json. The base stage (config `train`) learns from scratch on the
-conversations without tools, with the loss on every token. The tools stage (`--stage tools --init MODEL`)
-starts from the base model (out/base.pt, or a GGUF of it) and trains on the dialogues that offer the tool,
-`replay` of its batches drawn from the base stage's rows so the model keeps what it knew, with the loss on the
-assistant's replies only: the ~240-token tools turn is the same in every dialogue, and what is learned is in
-the replies (call or answer, the word copied into the call, the result quoted).
+Three stages, each with its settings in config.json. The base stage (config `train`) learns from scratch on the
+conversations without tools, with the loss on every token. The tools stage (`--stage tools --init MODEL`) starts
+from the base model (out/base.pt, or init.bin from read-gguf.ts) and trains on the dialogues that offer the tool,
+`replay` of its batches drawn from the base stage's rows so the model keeps what it knew and `copy` of them from
+the copy drills, which form the copying that quoting a result needs (all of them during the stage's first
+`copyFirst` share), with the loss on the assistant's replies only: the ~240-token tools turn is the same in every
+dialogue, and what is learned is in the replies (call or answer, the word copied into the call, the result
+quoted). The refine stage (`--stage refine --init out/model.pt`, config `refine` over `tools`) goes on with the
+same mix at a lower rate, without the drills-first share: with the copying formed, it learns when not to call.
 
 --steps N trains exactly N steps, the cosine over steps; without it the cosine runs over wall time and training
 stops when config.train.minutes have passed, so the run ends on its budget however busy the machine is (a
 step count estimated from early speed overran when other work started). Writes out/model.pt and
-out/train-stats.json (held-out loss and perplexity, on the dialogues without tools and on the tool dialogues,
-tokens/s, wall time).
+out/train-stats-{stage}.json (held-out loss and perplexity on the dialogues without tools; after the base stage
+also on the tool dialogues' and the copy drills' replies; tokens/s, wall time).
 """
 import argparse
 import json
@@ -19,10 +22,10 @@ import math
 import os
 import time
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 
-from gguf import read_gguf
 from model import Grok, tensor_layout
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -52,11 +55,11 @@ def loss_on(model, rows, pad_id, replies=None):
 
 
 @torch.no_grad()
-def heldout_loss(model, rows, pad_id, batch=32):
+def heldout_loss(model, rows, pad_id, replies=None, batch=32):
     model.eval()
     total, count = 0.0, 0
     for i in range(0, len(rows), batch):
-        loss, _, n = loss_on(model, rows[i:i + batch], pad_id)
+        loss, _, n = loss_on(model, rows[i:i + batch], pad_id, replies)
         total += float(loss) * n
         count += n
     model.train()
@@ -64,10 +67,15 @@ def heldout_loss(model, rows, pad_id, batch=32):
 
 
 def load_weights(model, path):
-    """Weights from a .pt state dict or from a GGUF (matrices F16 there, as the committed model keeps them)."""
-    if path.endswith(".gguf"):
-        _, tensors = read_gguf(path)
-        state = {name.replace(".", "__"): torch.from_numpy(tensors[name].copy()) for name, _ in tensor_layout(model.cfg)}
+    """Weights from a .pt state dict, or from a .bin of float32 tensors in tensor_layout order (read-gguf.ts writes
+    one from a GGUF; export.py's weights.bin is one too)."""
+    if path.endswith(".bin"):
+        flat, state, at = np.fromfile(path, dtype="<f4"), {}, 0
+        for name, shape in tensor_layout(model.cfg):
+            n = int(np.prod(shape))
+            state[name.replace(".", "__")] = torch.from_numpy(flat[at:at + n].reshape(shape).copy())
+            at += n
+        assert at == len(flat), f"{path}: {len(flat)} values, the layout {at}"
     else:
         state = torch.load(path)
     model.load_state_dict(state)
@@ -76,14 +84,14 @@ def load_weights(model, path):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default=os.path.join(HERE, "out"))
-    ap.add_argument("--stage", choices=["base", "tools"], default="base")
-    ap.add_argument("--init", default="", help="the tools stage's starting weights: out/base.pt or a GGUF")
+    ap.add_argument("--stage", choices=["base", "tools", "refine"], default="base")
+    ap.add_argument("--init", default="", help="the tools stage's starting weights: out/base.pt or an init.bin from read-gguf.ts")
     ap.add_argument("--steps", type=int, default=0)
     ap.add_argument("--minutes", type=float, default=0)
     args = ap.parse_args()
     with open(os.path.join(HERE, "config.json")) as f:
         cfg = json.load(f)
-    tc = {**cfg["train"], **cfg[args.stage]} if args.stage == "tools" else cfg["train"]
+    tc = {**cfg["train"], **cfg["tools"], **cfg[args.stage]} if args.stage != "base" else cfg["train"]
     torch.manual_seed(tc["seed"])
     torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "2")))
     data = torch.load(os.path.join(args.out, "data.pt"))
@@ -91,14 +99,15 @@ def main():
         vocab = json.load(f)
     pad_id = vocab["padId"]
     held_rows, held_tool_rows = data["heldout"], data["heldout-tools"]
-    tools = args.stage == "tools"
+    tools = args.stage != "base"
     train_rows = data["tools"] if tools else data["train"]
     replay_rows = data["train"] if tools else None
+    copy_rows = data["copy"] if tools else None
     replies = (tuple(vocab["tokens"].index(t) for t in ("Assistant", ":")), vocab["eosId"]) if tools else None
 
     model = Grok(cfg)
     if tools:
-        assert args.init, "the tools stage starts from the base model: --init out/base.pt or a GGUF"
+        assert args.init, "the tools stage starts from the base model: --init out/base.pt or out/init.bin"
         load_weights(model, args.init)
     else:
         model.init_weights(tc["seed"])
@@ -118,8 +127,15 @@ def main():
     step, cursor, tokens = 0, 0, 0
     log_every = 10
     while (step < total) if total else (time.time() - start < budget):
-        if replay_rows is not None and torch.rand(1, generator=g).item() < tc["replay"]:
+        draw = torch.rand(1, generator=g).item() if tools else 1.0
+        done = step / total if total else (time.time() - start) / budget
+        if tools and done < tc["copyFirst"]:
+            # Drills alone first: mixed with the rest from the start, the copying had not formed after 200 steps.
+            rows = copy_rows[torch.randint(len(copy_rows), (batch,), generator=g)]
+        elif draw < tc["replay"]:
             rows = replay_rows[torch.randint(len(replay_rows), (replay_batch,), generator=g)]
+        elif draw < tc["replay"] + tc["copy"]:
+            rows = copy_rows[torch.randint(len(copy_rows), (batch,), generator=g)]
         else:
             if cursor + batch > len(order):
                 order, cursor = torch.randperm(len(train_rows), generator=g), 0
@@ -149,16 +165,20 @@ def main():
         if step % log_every == 0 or step == total:
             el = time.time() - start
             print(f"step {step}/{total or f'{minutes} min'} loss {float(loss):.3f} aux {float(aux):.3f} lr {lr:.2e} {tokens / el:.0f} tok/s {el / 60:.1f} min", flush=True)
-        if step % 200 == 0:
-            print(f"  held-out loss (64 rows) {heldout_loss(model, held_rows[:64], pad_id):.3f}", flush=True)
+        if step % 100 == 0:
+            copying = f", copy drills' replies {heldout_loss(model, data['heldout-copy'][:32], pad_id, replies):.3f}" if tools else ""
+            print(f"  held-out loss (64 rows) {heldout_loss(model, held_rows[:64], pad_id):.3f}{copying}", flush=True)
     wall = time.time() - start
     held = heldout_loss(model, held_rows, pad_id)
-    held_tools = heldout_loss(model, held_tool_rows, pad_id)
+    replied = {}
+    if tools:
+        # On the replies, as the stage trains: the tools turn, the same in every dialogue, would swamp the figure.
+        replied = {"heldoutToolReplyLoss": round(heldout_loss(model, held_tool_rows, pad_id, replies), 4),
+                   "heldoutCopyReplyLoss": round(heldout_loss(model, data["heldout-copy"], pad_id, replies), 4)}
     schedule = f"cosine over {total} steps" if total else f"cosine over {minutes} min of wall time"
     stats = {"stage": args.stage, "init": os.path.basename(args.init) or None, "schedule": schedule, "steps": step, "batch": batch, "seqLen": tc["seqLen"], "trainTokens": tokens, "wallSeconds": round(wall),
              "tokensPerSecond": round(tokens / wall), "finalTrainLoss": round(float(loss), 4),
-             "heldoutLoss": round(held, 4), "heldoutPerplexity": round(math.exp(held), 3),
-             "heldoutToolLoss": round(held_tools, 4), "heldoutToolPerplexity": round(math.exp(held_tools), 3)}
+             "heldoutLoss": round(held, 4), "heldoutPerplexity": round(math.exp(held), 3), **replied}
     print(json.dumps(stats), flush=True)
     torch.save(model.state_dict(), os.path.join(args.out, "base.pt" if not tools else "model.pt"))
     with open(os.path.join(args.out, f"train-stats-{args.stage}.json"), "w") as f:

@@ -9,6 +9,7 @@ import { GROK_2_TINY as arch } from '../src/catalog.ts'
 import { grokGguf } from '../src/grok-gguf.ts'
 import { writeGguf } from '../src/gguf/writer.ts'
 import type { ByteLevelVocabulary } from '../src/tokenizer.ts'
+import { readTrainStats, type StageStats } from './train-stats.ts'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const outDir = process.argv[2] ?? join(here, 'out')
@@ -19,11 +20,8 @@ for (const [key, value] of Object.entries(arch)) {
   if (config[key] !== value) throw new Error(`config.json ${key} = ${String(config[key])}, GROK_2_TINY says ${value}`)
 }
 const vocabulary = JSON.parse(await readFile(join(outDir, 'tokenizer.json'), 'utf8')) as ByteLevelVocabulary
-type Stats = { steps: number; trainTokens: number; heldoutLoss: number }
-const readStats = async (stage: string) => JSON.parse(await readFile(join(outDir, `train-stats-${stage}.json`), 'utf8')) as Stats
-const base = await readStats('base').catch(() => null) // absent when the tools stage started from a given GGUF (run.sh --base)
-const tools = await readStats('tools')
-const trained = (s: Stats | null) => (s ? `${s.steps} steps, ${(s.trainTokens / 1e6).toFixed(1)}M tokens` : 'from a given GGUF')
+const { base, tools, refine } = await readTrainStats(outDir)
+const trained = (s: StageStats | null) => (s ? `${s.steps} steps, ${(s.trainTokens / 1e6).toFixed(1)}M tokens` : 'from a given GGUF')
 
 const raw = await readFile(join(outDir, 'weights.bin'))
 const weights = new Float32Array(raw.buffer, raw.byteOffset, raw.byteLength / 4)
@@ -32,7 +30,7 @@ const file = grokGguf({
   architecture: arch,
   name: 'grok-2-tiny',
   description:
-    `Grok-2 architecture at toy size, trained (base ${trained(base)}; tools ${trained(tools)}; held-out loss ${tools.heldoutLoss}) ` +
+    `Grok-2 architecture at toy size, trained (base ${trained(base)}; tools ${trained(tools)}; refine ${trained(refine)}; held-out loss ${refine.heldoutLoss}) ` +
     'on WordNet glosses and BSD fortunes rendered as Grok-2 chats; see packages/models/trained/README.md',
   vocabulary,
   values: ({ dims }) => {
