@@ -131,7 +131,7 @@ describe('the demo PWA', () => {
       try {
         await openDemo(page, route, 'forced')
         await page.evaluate(() => Object.assign(document.querySelector('tandem-chat')!, { requestOptions: { temperature: 0, max_tokens: 160 } }))
-        // Today's tiny model, forced, never closes the word's string: bounded here, the demo's run (its dictionary) kept.
+        // The tiny model, forced, may not close the word's string: bounded here, the demo's run (its dictionary) kept.
         await page.evaluate(() => {
           const chat = document.querySelector('tandem-chat') as unknown as { tools: Array<{ parameters: object }> }
           chat.tools = chat.tools.map((tool) => ({ ...tool, parameters: { type: 'object', properties: { word: { type: 'string', maxLength: 24 } }, required: ['word'], additionalProperties: false } }))

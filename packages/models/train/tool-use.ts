@@ -93,7 +93,7 @@ const figures = {
 }
 await writeFile(join(trained, 'tool-use.json'), `${JSON.stringify(figures, null, 1)}\n`)
 console.log(
-  `tool use (greedy, held-out words): ${figures.callShare * 100}% of ${asks.length} asks call define_word, ${figures.askedWordShare * 100}% with the asked word, ` +
-    `${figures.answerQuotesGlossShare * 100}% answer with the gloss verbatim; ${figures.ordinaryCallShare * 100}% of ${ordinary.length} ordinary prompts call it (${seconds} s)`,
+  `tool use (greedy, held-out words): ${Math.round(figures.callShare * 100)}% of ${asks.length} asks call define_word, ${Math.round(figures.askedWordShare * 100)}% with the asked word, ` +
+    `${Math.round(figures.answerQuotesGlossShare * 100)}% answer with the gloss verbatim; ${Math.round(figures.ordinaryCallShare * 100)}% of ${ordinary.length} ordinary prompts call it (${seconds} s)`,
 )
 for (const a of asks.slice(0, 3)) console.log(`  ${JSON.stringify(a.prompt)} -> ${a.calledWord ?? '(no call)'} -> ${JSON.stringify(a.answer)}`)
