@@ -1,6 +1,7 @@
 // <tandem-chat> with a tool, in Debian's Chromium against the real stack (native-server on the tiny Grok-2, the gateway
-// in workerd, the real worker for the local route). The tiny model calls define_word under `auto` for most asks of a meaning, not
-// reliably (packages/models/trained/tool-use.json), so these tests force the call with the element's `toolChoice`; its arguments are generated under the tool's schema.
+// in workerd, the real worker for the local route). The tiny model calls define_word under `auto` for most asks of a
+// meaning, not reliably (packages/models/trained/tool-use.json), so these tests force the call with the element's
+// `toolChoice`; its arguments are generated under the tool's schema.
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { KEY, SHOTS, assistantText, idle, sendByKeyboard, startChatPages, type ChatPages } from './chat-page.ts'

@@ -129,13 +129,11 @@ def main():
     while (step < total) if total else (time.time() - start < budget):
         draw = torch.rand(1, generator=g).item() if tools else 1.0
         done = step / total if total else (time.time() - start) / budget
-        if tools and done < tc["copyFirst"]:
-            # Drills alone first: mixed with the rest from the start, the copying had not formed after 200 steps.
+        # Drills alone first: mixed with the rest from the start, the copying had not formed after 200 steps.
+        if tools and (done < tc["copyFirst"] or tc["replay"] <= draw < tc["replay"] + tc["copy"]):
             rows = copy_rows[torch.randint(len(copy_rows), (batch,), generator=g)]
         elif draw < tc["replay"]:
             rows = replay_rows[torch.randint(len(replay_rows), (replay_batch,), generator=g)]
-        elif draw < tc["replay"] + tc["copy"]:
-            rows = copy_rows[torch.randint(len(copy_rows), (batch,), generator=g)]
         else:
             if cursor + batch > len(order):
                 order, cursor = torch.randperm(len(train_rows), generator=g), 0
